@@ -1,0 +1,166 @@
+"""The `paidup` command line: parse, call a service, print, exit with a meaningful code.
+
+Exit codes: 0 done; 1 done but something needs attention (doctor found a problem, sync records
+failed); 2 could not run (bad config, the run itself failed); 3 not built yet.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+
+from bot.config import ConfigError, Settings, load_app_config, load_settings
+from bot.logs import configure_logging
+
+EXIT_ATTENTION, EXIT_FAILED, EXIT_NOT_BUILT = 1, 2, 3
+
+
+class Context:
+    """What every command gets: settings (from the environment) and the --verbose flag."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings()
+            configure_logging(self.verbose, self._settings.secret_values())
+        return self._settings
+
+
+def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A ConfigError is a message for a person, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as exc:
+            click.secho(f"Configuration error: {exc}", fg="red", err=True)
+            sys.exit(EXIT_FAILED)
+
+    return wrapper
+
+
+def not_built(what: str, issue: str) -> None:
+    click.secho(f"{what} is not built yet ({issue}); nothing was done.", fg="yellow", err=True)
+    sys.exit(EXIT_NOT_BUILT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail (JSON lines on stderr).")
+@click.version_option(package_name="paidup")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Paidup: Salesforce and Xero in Slack.
+
+    Secrets come from the environment (or .env), everything else from app.yml (PAIDUP_CONFIG).
+    Run `paidup doctor` first: it says what is missing.
+    """
+    ctx.obj = Context(verbose)
+
+
+@cli.command()
+@click.pass_obj
+@clean_errors
+def doctor(obj: Context) -> None:
+    """Check config, database and credentials, and say what to fix."""
+    from bot.services.doctor import run_checks
+
+    checks = run_checks(obj.settings)
+    marks = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "red")}
+    for check in checks:
+        mark, colour = marks[check.status]
+        click.echo(f"{click.style(mark, fg=colour)} {check.area:<11} {check.detail}")
+        if check.fix:
+            click.echo(f"  {'':<11} → {check.fix}")
+    failed = sum(check.status == "fail" for check in checks)
+    warned = sum(check.status == "warn" for check in checks)
+    click.echo(f"\n{failed} problem(s), {warned} warning(s).")
+    sys.exit(EXIT_ATTENTION if failed else 0)
+
+
+@cli.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+@clean_errors
+def db_upgrade(obj: Context) -> None:
+    """Apply database migrations (serve, sync and demo also do it on start)."""
+    from bot.store.migrate import upgrade
+    from bot.store.session import Database
+
+    database = Database(obj.settings.database_url)
+    before, after = upgrade(database)
+    where = database.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"{where}: already at revision {after}.")
+    else:
+        click.echo(f"{where}: migrated from {before or 'empty'} to {after}.")
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Keep the demo database in this file.")
+@click.option("--script", type=click.File("r"), help="Run these chat lines and print the transcript.")
+def demo(db_path: str | None, script: Any) -> None:
+    """The whole bot on SQLite and the sandboxes, with a terminal chat; no credentials."""
+    not_built("`paidup demo`", "issue 9: the terminal chat")
+
+
+@cli.command()
+@click.option("--http", "http_mode", is_flag=True, help="Serve HTTP on PORT even if SLACK_APP_TOKEN is set.")
+@click.option("--port", type=int, help="Override PORT.")
+def serve(http_mode: bool, port: int | None) -> None:
+    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT; plus the scheduler."""
+    not_built("`paidup serve`", "issue 6: the Slack bot")
+
+
+@cli.command()
+@click.argument("source", required=False, type=click.Choice(["xero", "salesforce"]))
+@click.option("--full", is_flag=True, help="Re-read everything instead of only what changed.")
+def sync(source: str | None, full: bool) -> None:
+    """Sync the mirror now (both sources unless one is named). Exit 0 ok, 1 records failed, 2 run failed."""
+    not_built("`paidup sync`", "issue 5: the sync engine")
+
+
+@cli.command()
+@click.argument("provider", type=click.Choice(["xero", "salesforce"]))
+def connect(provider: str) -> None:
+    """Authorise Paidup with Xero or Salesforce in a browser; tokens are stored encrypted."""
+    not_built(f"`paidup connect {provider}`", "issues 3 and 4: the Xero and Salesforce clients")
+
+
+@cli.group()
+def alerts() -> None:
+    """Alert jobs."""
+
+
+@alerts.command("run")
+@click.argument("job", type=click.Choice(["overdue", "failed-sync", "payments"]))
+def alerts_run(job: str) -> None:
+    """Run one alert job now, as the scheduler would."""
+    not_built(f"`paidup alerts run {job}`", "issue 8: scheduled alerts")
+
+
+@cli.command()
+@click.option("--teams", is_flag=True, help="Write the Microsoft Teams app manifest instead.")
+@click.pass_obj
+@clean_errors
+def manifest(obj: Context, teams: bool) -> None:
+    """Print the Slack app manifest (YAML) for the current app.yml."""
+    load_app_config(obj.settings.config_path)  # a bad app.yml is reported before anything else
+    not_built("`paidup manifest --teams`" if teams else "`paidup manifest`",
+              "issue 10: Teams" if teams else "issue 6: the Slack bot")
+
+
+def main() -> None:
+    cli(prog_name="paidup")
