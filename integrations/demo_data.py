@@ -12,7 +12,7 @@ that exist in Salesforce, in Xero, or both, chosen to exercise every linking rul
 | O'Brien & Sons              | O'Brien & Sons Ltd          | normalised name (legal suffix dropped)    |
 | Müller GmbH                 | Müller GmbH                 | exact normalised name                     |
 | Umbrella Corp               | Umbrela Corporation         | nothing: a near-duplicate, fuzzy suggestion only |
-| Hooli                       | Hooli, Hooli Inc            | two Xero contacts for one account: reported as a duplicate |
+| Hooli                       | Hooli, Hooli Inc            | two Xero contacts for one account: a duplicate |
 | Stark Industries            | —                           | no Xero contact                           |
 | —                           | Wayne Enterprises           | no Salesforce account ("Unassigned")      |
 
@@ -263,7 +263,8 @@ INVOICES = [
     DemoInvoice("INV-0002", "acme", "USD", "AUTHORISED", 40, -10,
                 (_l("Additional seats", "25", "240.00"), _l("Onboarding", "1", "2500.00")),
                 (_p(5, "3000.00", "Part payment"),), reference="PO-7781"),
-    DemoInvoice("INV-0003", "acme", "GBP", "AUTHORISED", 75, -45, (_l("UK subsidiary licence", "1", "4000.00", "TAX001"),),
+    DemoInvoice("INV-0003", "acme", "GBP", "AUTHORISED", 75, -45,
+                (_l("UK subsidiary licence", "1", "4000.00", "TAX001"),),
                 reference="PO-UK-12"),
     DemoInvoice("INV-0004", "acme", "USD", "AUTHORISED", 5, 25, (_l("Premium support", "1", "3600.00"),)),
     DemoInvoice("INV-0005", "acme", "USD", "DRAFT", 1, 29, (_l("Extra seats (draft)", "5", "240.00"),)),

@@ -97,9 +97,8 @@ def test_a_lease_is_held_by_one_holder_at_a_time(db: Database) -> None:
     other_process = Database(db.url)
     with db.lease("sync:xero"):
         assert other_process.try_lease("sync:xero", timedelta(minutes=1)) is None
-        with pytest.raises(LeaseBusy):
-            with other_process.lease("sync:xero"):
-                pass
+        with pytest.raises(LeaseBusy), other_process.lease("sync:xero"):
+            pass
     with other_process.lease("sync:xero") as token:
         assert other_process.renew_lease("sync:xero", token, timedelta(minutes=5))
     other_process.dispose()
