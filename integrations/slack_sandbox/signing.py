@@ -104,7 +104,7 @@ class SlackRequestSigner(InteractionBuilder):
         fields = {
             "token": self.app.verification_token, "team_id": self.app.team_id,
             "team_domain": self.app.team_domain, "channel_id": channel_id,
-            "channel_name": channel_name or ("directmessage" if channel_id.startswith("D") else channel_id.lower()),
+            "channel_name": channel_name or self._channel_name(channel_id),
             "user_id": user_id, "user_name": self.user_name(user_id), "command": command, "text": text,
             "api_app_id": self.app.api_app_id, "is_enterprise_install": "false",
             "response_url": self.response_url(channel_id, user_id), "trigger_id": self.trigger_id(user_id),
