@@ -48,8 +48,9 @@ def users_info(call: MethodCall) -> dict[str, Any]:
 
 
 def users_lookup_by_email(call: MethodCall) -> dict[str, Any]:
+    """Slack answers users_not_found for a deactivated user too (users.info still shows them, deleted)."""
     user = call.state.user_by_email(call.text("email", missing="users_not_found"))
-    if user is None:
+    if user is None or user.deleted:
         raise SlackApiFailure("users_not_found")
     return {"ok": True, "user": user_json(user)}
 
@@ -78,8 +79,11 @@ def conversations_open(call: MethodCall) -> dict[str, Any]:
         return {"ok": True, "no_op": True, "already_open": True, "channel": {"id": call.channel()}}
     user_ids = [u.strip() for u in call.text("users", missing="users_list_not_supplied").split(",") if u.strip()]
     for user_id in user_ids:
-        if call.state.user(user_id) is None:
+        user = call.state.user(user_id)
+        if user is None:
             raise SlackApiFailure("user_not_found")
+        if user.deleted:
+            raise SlackApiFailure("user_disabled")
     if len(user_ids) > 8:
         raise SlackApiFailure("too_many_users")
     channel_id = dm_channel_id(user_ids[0]) if len(user_ids) == 1 else _open_group_dm(call, user_ids)

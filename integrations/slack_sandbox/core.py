@@ -117,7 +117,11 @@ class StateCore:
     # --- listeners -------------------------------------------------------------------------
 
     def subscribe(self, listener: SurfaceListener) -> Callable[[], None]:
-        """Call ``listener`` with every message and view change; returns a function that unsubscribes."""
+        """Call ``listener`` with every message and view change; returns a function that unsubscribes.
+
+        Listeners run on the thread that made the change (usually the server's), after the change
+        is stored and outside the lock, so they may read the state; keep them quick.
+        """
         with self._lock:
             self._listeners.append(listener)
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from integrations.slack_sandbox.workspace import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, CREATED, TEAM_ID, TokenIdentity
+from integrations.slack_sandbox.workspace import (
+    APP_ID,
+    BOT_ID,
+    BOT_NAME,
+    BOT_USER_ID,
+    CREATED,
+    TEAM_ID,
+    TEAM_URL,
+    TokenIdentity,
+)
 
 
 @dataclass
@@ -144,7 +153,7 @@ class SlackFile:
             "is_external": False, "external_type": "", "is_public": any(c.startswith("C") for c in self.channels),
             "public_url_shared": False, "display_as_bot": False, "username": "",
             "url_private": url, "url_private_download": url + "?download=1",
-            "permalink": f"https://paidup-demo.slack.com/files/{self.user}/{self.id}/{self.filename}",
+            "permalink": f"{TEAM_URL}files/{self.user}/{self.id}/{self.filename}",
             "channels": [c for c in self.channels if c.startswith("C")],
             "groups": [c for c in self.channels if c.startswith("G")],
             "ims": [c for c in self.channels if c.startswith("D")], "comments_count": 0,

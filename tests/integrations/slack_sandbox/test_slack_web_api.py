@@ -58,7 +58,9 @@ def test_users_and_groups_come_from_the_demo_data(client: WebClient) -> None:
     groups = client.usergroups_list(include_users=True)["usergroups"]
     assert [(g["id"], g["handle"], g["users"]) for g in groups] == [("S0FINANCE", "finance", ["U0FINANCE1"])]
     for call, error in ((lambda: client.users_lookupByEmail(email="nobody@example.com"), "users_not_found"),
-                        (lambda: client.users_info(user="U0NOBODY"), "user_not_found")):
+                        (lambda: client.users_lookupByEmail(email="olga.old@paidup.example"), "users_not_found"),
+                        (lambda: client.users_info(user="U0NOBODY"), "user_not_found"),
+                        (lambda: client.conversations_open(users="U0OLD0001"), "user_disabled")):
         with pytest.raises(SlackApiError) as excinfo:
             call()
         assert error_of(excinfo) == error
