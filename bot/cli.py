@@ -127,9 +127,23 @@ def serve(http_mode: bool, port: int | None) -> None:
 @cli.command()
 @click.argument("source", required=False, type=click.Choice(["xero", "salesforce"]))
 @click.option("--full", is_flag=True, help="Re-read everything instead of only what changed.")
-def sync(source: str | None, full: bool) -> None:
+@click.pass_obj
+@clean_errors
+def sync(obj: Context, source: str | None, full: bool) -> None:
     """Sync the mirror now (both sources unless one is named). Exit 0 ok, 1 records failed, 2 run failed."""
-    not_built("`paidup sync`", "issue 5: the sync engine")
+    from bot.app import Paidup
+    from bot.sync_report import print_summary, run_with_progress
+
+    paidup = Paidup(obj.settings)
+    paidup.migrate()
+    summaries = [run_with_progress(paidup.sync, name, full) for name in ([source] if source else
+                                                                          ["salesforce", "xero"])]
+    for summary in summaries:
+        print_summary(summary)
+    paidup.close()
+    if any(s.status in ("failed", "busy") for s in summaries):
+        sys.exit(EXIT_FAILED)
+    sys.exit(EXIT_ATTENTION if any(s.failed for s in summaries) else 0)
 
 
 @cli.command()

@@ -1,0 +1,134 @@
+"""The composition root: settings and app.yml in, every collaborator built and wired once.
+
+Nothing else constructs clients, stores or services; commands, the web server and tests ask a
+``Paidup`` for what they need.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import httpx
+
+from bot.config import AppConfig, ConfigError, Settings, load_app_config
+from bot.store import migrate
+from bot.store.session import Database
+from bot.store.tokens import DatabaseTokenStore, SecretBox
+from bot.sync.service import SyncService
+from integrations import salesforce as sf
+from integrations.salesforce.auth import ClientCredentialsAuth as SalesforceClientCredentials
+from integrations.salesforce.auth import JwtBearerAuth, SalesforceAuth
+from integrations.salesforce.client import SalesforceClient
+from integrations.salesforce.web_flow import WebServerAuth
+from integrations.xero import (
+    ClientCredentialsAuth,
+    IdentityClient,
+    QuotaLimiter,
+    RefreshingTokenAuth,
+    XeroAuth,
+    XeroClient,
+)
+
+HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+SALESFORCE_CALLBACK = "http://localhost:{port}/salesforce/callback"
+
+
+class Paidup:
+    """Everything the bot is made of, built lazily from ``settings`` and ``config``."""
+
+    def __init__(self, settings: Settings, config: AppConfig | None = None, *, db: Database | None = None,
+                 http: httpx.Client | None = None) -> None:
+        self.settings = settings
+        self.config = config if config is not None else load_app_config(settings.config_path)
+        self._db = db
+        self._http = http
+
+    @cached_property
+    def db(self) -> Database:
+        return self._db or Database(self.settings.database_url)
+
+    def migrate(self) -> None:
+        migrate.upgrade(self.db)
+
+    @cached_property
+    def http(self) -> httpx.Client:
+        return self._http or httpx.Client(timeout=HTTP_TIMEOUT)
+
+    @cached_property
+    def token_store(self) -> DatabaseTokenStore:
+        key = self.settings.secret_key
+        if key is None or not key.get_secret_value():
+            raise ConfigError("PAIDUP_SECRET_KEY is not set: it encrypts the stored OAuth tokens "
+                              "(see README: Configuration)")
+        return DatabaseTokenStore(self.db, SecretBox(key.get_secret_value()))
+
+    # --- Xero ------------------------------------------------------------------------------
+
+    @cached_property
+    def xero_identity(self) -> IdentityClient:
+        settings = self.settings
+        if not settings.xero_client_id:
+            raise ConfigError("XERO_CLIENT_ID is not set (see README: Xero)")
+        secret = settings.xero_client_secret.get_secret_value() if settings.xero_client_secret else None
+        return IdentityClient(self.http, client_id=settings.xero_client_id, client_secret=secret,
+                              identity_url=settings.xero_identity_url)
+
+    @cached_property
+    def xero_auth(self) -> XeroAuth:
+        if self.settings.xero_grant == "client_credentials":
+            return ClientCredentialsAuth(self.xero_identity, self.token_store)
+        return RefreshingTokenAuth(self.xero_identity, self.token_store)
+
+    @cached_property
+    def xero(self) -> XeroClient:
+        limiter = QuotaLimiter(per_minute=self.config.xero.calls_per_minute)
+        return XeroClient(self.http, self.xero_auth, limiter, api_url=self.settings.xero_api_url,
+                          tenant_id=self.settings.xero_tenant_id)
+
+    # --- Salesforce ------------------------------------------------------------------------
+
+    @cached_property
+    def salesforce_auth(self) -> SalesforceAuth:
+        s = self.settings
+        login = s.salesforce_login_url
+        if s.salesforce_username and s.salesforce_private_key_file:
+            if not s.salesforce_client_id:
+                raise ConfigError("SALESFORCE_CLIENT_ID is not set: the JWT bearer flow needs the app's consumer key")
+            try:
+                key = s.salesforce_private_key_file.read_bytes()
+            except OSError as exc:
+                raise ConfigError(f"SALESFORCE_PRIVATE_KEY_FILE: cannot read {s.salesforce_private_key_file} "
+                                  f"({exc.strerror})") from None
+            return JwtBearerAuth(self.http, login, s.salesforce_client_id, s.salesforce_username, key,
+                                 store=self.token_store)
+        if not s.salesforce_client_id or s.salesforce_client_secret is None:
+            raise ConfigError("no Salesforce credentials: set SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET, or "
+                              "SALESFORCE_USERNAME and SALESFORCE_PRIVATE_KEY_FILE (see README: Salesforce)")
+        secret = s.salesforce_client_secret.get_secret_value()
+        stored = self.token_store.load(sf.auth.PROVIDER)
+        if stored is not None and stored.refresh_token:  # `paidup connect salesforce` was run
+            return WebServerAuth(self.http, login, s.salesforce_client_id, secret,
+                                 stored.extra.get("redirect_uri", SALESFORCE_CALLBACK.format(port=s.port)),
+                                 store=self.token_store)
+        try:
+            return SalesforceClientCredentials(self.http, login, s.salesforce_client_id, secret,
+                                               store=self.token_store)
+        except sf.errors.SalesforceConfigError as exc:
+            raise ConfigError(str(exc)) from None
+
+    @cached_property
+    def salesforce(self) -> SalesforceClient:
+        return SalesforceClient(self.http, self.salesforce_auth, api_version=self.config.salesforce.api_version)
+
+    # --- services --------------------------------------------------------------------------
+
+    @cached_property
+    def sync(self) -> SyncService:
+        # Clients are built on first use, so a missing Xero setup doesn't stop a Salesforce sync.
+        return SyncService(self.db, self.config, lambda: self.xero, lambda: self.salesforce)
+
+    def close(self) -> None:
+        if "http" in self.__dict__ and self._http is None:
+            self.http.close()
+        if "db" in self.__dict__ and self._db is None:
+            self.db.dispose()

@@ -1,0 +1,168 @@
+"""Linking Salesforce accounts to Xero contacts, in DESIGN.md's order:
+
+1. an explicit link (a person chose it, or Paidup created the contact) — never touched here;
+2. the configured id field: the account's ``salesforce.account_contact_field`` value equals the
+   contact's ContactNumber;
+3. the exact normalised name (``bot.domain.names.name_key``);
+4. the email domain: the account's website domain equals the contact's email domain.
+
+The first rule that finds anything decides. Fuzzy matches (rapidfuzz) become suggestions for a
+person, never links. Several contacts for one account, or several accounts for one contact, are
+linked as found and reported as duplicates — never merged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.store.mirror import SfAccount, XeroContact
+from bot.store.state import AccountLink, LinkSuggestion
+from bot.store.upsert import insert_ignoring_duplicates
+
+AUTOMATIC = ("id_field", "name", "email_domain")
+MANUAL = ("explicit", "created")
+SUGGESTION_CUTOFF = 85.0
+SUGGESTIONS_PER_ACCOUNT = 3
+
+
+@dataclass(frozen=True)
+class LinkCounts:
+    linked: int
+    suggestions: int
+
+
+@dataclass(frozen=True)
+class _Contact:
+    id: str
+    name_key: str
+    contact_number: str | None
+    email_domain: str | None
+
+
+def _id_field_value(account: SfAccount, field: str | None) -> str | None:
+    if not field:
+        return None
+    if field == "Id":
+        return account.id
+    if field == "AccountNumber":
+        return account.account_number
+    value = (account.raw or {}).get(field)
+    return str(value) if value not in (None, "") else None
+
+
+class _ContactIndex:
+    def __init__(self, contacts: list[_Contact]) -> None:
+        self.by_number: dict[str, list[str]] = defaultdict(list)
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.by_domain: dict[str, list[str]] = defaultdict(list)
+        for c in contacts:
+            if c.contact_number:
+                self.by_number[c.contact_number].append(c.id)
+            if c.name_key:
+                self.by_name[c.name_key].append(c.id)
+            if c.email_domain:
+                self.by_domain[c.email_domain].append(c.id)
+        self.names = {c.id: c.name_key for c in contacts if c.name_key}
+
+    def match(self, account: SfAccount, id_field: str | None) -> tuple[str, list[str]] | None:
+        rules = (("id_field", self.by_number, _id_field_value(account, id_field)),
+                 ("name", self.by_name, account.name_key),
+                 ("email_domain", self.by_domain, account.website_domain))
+        for method, index, key in rules:
+            if key and index.get(key):
+                return method, index[key]
+        return None
+
+
+def _load_contacts(session: Session) -> list[_Contact]:
+    rows = session.execute(select(XeroContact.id, XeroContact.name_key, XeroContact.contact_number,
+                                  XeroContact.email_domain).where(XeroContact.status != "GDPRREQUEST")).all()
+    return [_Contact(*row) for row in rows]
+
+
+def relink(session: Session, id_field: str | None, now: datetime) -> LinkCounts:
+    """Recompute every automatic link and the open suggestions from the mirror as it is now."""
+    contacts = _load_contacts(session)
+    index = _ContactIndex(contacts)
+    manual = {row for row in session.scalars(select(AccountLink.sf_account_id)
+                                             .where(AccountLink.method.in_(MANUAL)))}
+    accounts = list(session.scalars(select(SfAccount).where(SfAccount.is_deleted.is_(False))))
+    session.execute(delete(AccountLink).where(AccountLink.method.in_(AUTOMATIC)))
+    links, unmatched = [], []
+    for account in accounts:
+        if account.id in manual:
+            continue
+        found = index.match(account, id_field)
+        if found is None:
+            unmatched.append(account)
+            continue
+        method, contact_ids = found
+        links += [{"sf_account_id": account.id, "xero_contact_id": cid, "method": method, "created_at": now}
+                  for cid in contact_ids]
+    insert_ignoring_duplicates(session, AccountLink, links, ["sf_account_id", "xero_contact_id"])
+    linked_contacts = {link["xero_contact_id"] for link in links} | set(session.scalars(
+        select(AccountLink.xero_contact_id).where(AccountLink.method.in_(MANUAL))))
+    suggestions = _suggest(session, unmatched, index, linked_contacts, now)
+    return LinkCounts(linked=len(links), suggestions=suggestions)
+
+
+def _suggest(session: Session, accounts: list[SfAccount], index: _ContactIndex, linked: set[str],
+             now: datetime) -> int:
+    """Fuzzy candidates among contacts nobody is linked to; kept open until a person decides."""
+    choices = {cid: name for cid, name in index.names.items() if cid not in linked}
+    decided = set(session.execute(select(LinkSuggestion.sf_account_id, LinkSuggestion.xero_contact_id)
+                                  .where(LinkSuggestion.status != "open")).tuples())
+    session.execute(delete(LinkSuggestion).where(LinkSuggestion.status == "open"))
+    rows = []
+    for account in accounts:
+        if not account.name_key or not choices:
+            continue
+        for _name, score, contact_id in process.extract(account.name_key, choices, scorer=fuzz.WRatio,
+                                                        score_cutoff=SUGGESTION_CUTOFF,
+                                                        limit=SUGGESTIONS_PER_ACCOUNT):
+            if (account.id, contact_id) not in decided:
+                rows.append({"sf_account_id": account.id, "xero_contact_id": contact_id,
+                             "score": Decimal(str(round(score, 2))), "status": "open", "created_at": now})
+    return insert_ignoring_duplicates(session, LinkSuggestion, rows, ["sf_account_id", "xero_contact_id"])
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """One record on one side linked to several on the other."""
+
+    side: str  # "salesforce" (one account, several contacts) or "xero" (one contact, several accounts)
+    record_id: str
+    linked_ids: tuple[str, ...]
+
+
+def duplicates(session: Session) -> list[Duplicate]:
+    by_account: dict[str, list[str]] = defaultdict(list)
+    by_contact: dict[str, list[str]] = defaultdict(list)
+    for account_id, contact_id in session.execute(select(AccountLink.sf_account_id, AccountLink.xero_contact_id)):
+        by_account[account_id].append(contact_id)
+        by_contact[contact_id].append(account_id)
+    found = [Duplicate("salesforce", a, tuple(sorted(c))) for a, c in by_account.items() if len(c) > 1]
+    found += [Duplicate("xero", c, tuple(sorted(a))) for c, a in by_contact.items() if len(a) > 1]
+    return sorted(found, key=lambda d: (d.side, d.record_id))
+
+
+def link_explicitly(session: Session, sf_account_id: str, xero_contact_id: str, by: str, now: datetime,
+                    method: str = "explicit") -> None:
+    """A person's (or Paidup's own) link: replaces the account's automatic links."""
+    session.execute(delete(AccountLink).where(AccountLink.sf_account_id == sf_account_id,
+                                              AccountLink.method.in_(AUTOMATIC)))
+    insert_ignoring_duplicates(session, AccountLink, [{"sf_account_id": sf_account_id,
+                                                       "xero_contact_id": xero_contact_id, "method": method,
+                                                       "created_by": by, "created_at": now}],
+                               ["sf_account_id", "xero_contact_id"])
+    for suggestion in session.scalars(select(LinkSuggestion).where(LinkSuggestion.sf_account_id == sf_account_id,
+                                                                   LinkSuggestion.status == "open")):
+        suggestion.status = "accepted" if suggestion.xero_contact_id == xero_contact_id else "dismissed"
+        suggestion.decided_by = by
