@@ -107,7 +107,10 @@ def plan_query(text: str, records: Records) -> Plan:
         raise QueryError("INVALID_TYPE", f"sObject type '{query.sobject}' is not supported. If you are attempting "
                          "to use a custom object, be sure to append the '__c' after the entity name. Please "
                          "reference your WSDL or the describe call for the appropriate names.")
-    return _plan(query, obj, records, nested=False)
+    try:
+        return _plan(query, obj, records, nested=False)
+    except SoqlSyntaxError as exc:
+        raise QueryError("MALFORMED_QUERY", str(exc)) from None
 
 
 def _plan(query: Query, obj: ObjectDef, records: Records, nested: bool) -> Plan:
@@ -221,10 +224,7 @@ def _compile(cond: Cond, obj: ObjectDef, records: Records) -> Predicate:
 def _compile_like(cond: LikeMatch, column: Column, get: Callable[[Row], Any]) -> Predicate:
     if column.field.type not in TEXT_TYPES or column.field.type == "id":
         raise QueryError("INVALID_QUERY_FILTER_OPERATOR", f"invalid operator on {column.field.type} field: LIKE")
-    try:
-        pattern = like_regex(cond.pattern.text)
-    except SoqlSyntaxError as exc:
-        raise QueryError("MALFORMED_QUERY", str(exc)) from None
+    pattern = like_regex(cond.pattern.text)
     return lambda row: isinstance(v := get(row), str) and pattern.fullmatch(v) is not None
 
 

@@ -282,7 +282,9 @@ class _Parser:
         path = self.name()
         if self.is_kw("like"):
             self.take()
-            return LikeMatch(path, Value("string", self.expect_kind("string").text[1:-1]))
+            pattern = Value("string", self.expect_kind("string").text[1:-1])
+            like_regex(pattern.text)  # escapes are checked where the literal is read
+            return LikeMatch(path, pattern)
         negated = False
         if self.is_kw("not"):
             self.take()
@@ -308,6 +310,7 @@ class _Parser:
         token = self.tok
         if token.kind == "string":
             self.take()
+            decode_string(token.text[1:-1])  # escapes are checked where the literal is read
             return Value("string", token.text[1:-1])
         if token.kind in ("number", "date", "datetime"):
             self.take()
