@@ -6,15 +6,20 @@ Nothing else constructs clients, stores or services; commands, the web server an
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cached_property
 
 import httpx
+from starlette.applications import Starlette
 
 from bot.config import AppConfig, ConfigError, Settings, load_app_config
+from bot.services.connect import XeroConnector
 from bot.store import migrate
 from bot.store.session import Database
 from bot.store.tokens import DatabaseTokenStore, SecretBox
 from bot.sync.service import SyncService
+from bot.sync.webhooks import WebhookWorker, XeroWebhookInbox
+from bot.web import SlackEndpoint, XeroConnectPages, create_web_app, mirror_health
 from integrations import salesforce as sf
 from integrations.salesforce.auth import ClientCredentialsAuth as SalesforceClientCredentials
 from integrations.salesforce.auth import JwtBearerAuth, SalesforceAuth
@@ -25,6 +30,7 @@ from integrations.xero import (
     IdentityClient,
     QuotaLimiter,
     RefreshingTokenAuth,
+    WebhookVerifier,
     XeroAuth,
     XeroClient,
 )
@@ -120,6 +126,15 @@ class Paidup:
     def salesforce(self) -> SalesforceClient:
         return SalesforceClient(self.http, self.salesforce_auth, api_version=self.config.salesforce.api_version)
 
+    @cached_property
+    def xero_connector(self) -> XeroConnector:
+        key = self.settings.secret_key
+        box = SecretBox(key.get_secret_value()) if key else None
+        if box is None:
+            raise ConfigError("PAIDUP_SECRET_KEY is not set: it encrypts the stored OAuth tokens")
+        return XeroConnector(self.db, box, self.xero_identity, self.token_store, self.settings.xero_client_id or "",
+                             self.settings.xero_identity_url, lambda: self.xero, self.settings.xero_tenant_id)
+
     # --- services --------------------------------------------------------------------------
 
     @cached_property
@@ -127,7 +142,32 @@ class Paidup:
         # Clients are built on first use, so a missing Xero setup doesn't stop a Salesforce sync.
         return SyncService(self.db, self.config, lambda: self.xero, lambda: self.salesforce)
 
+    @cached_property
+    def webhook_worker(self) -> WebhookWorker:
+        return WebhookWorker(self.sync.process_webhooks)
+
+    @cached_property
+    def webhook_inbox(self) -> XeroWebhookInbox | None:
+        key = self.settings.xero_webhook_key
+        verifier = WebhookVerifier(key.get_secret_value()) if key and key.get_secret_value() else None
+        return XeroWebhookInbox(self.db, verifier, self._xero_tenant, on_events=self.webhook_worker.wake)
+
+    def _xero_tenant(self) -> str | None:
+        return self.xero.tenant_id
+
+    def web_app(self, slack: SlackEndpoint | None = None) -> Starlette:
+        """The HTTP endpoints; ``slack`` serves /slack/events (the Bolt request handler)."""
+        try:
+            connector = self.xero_connector
+            connect = XeroConnectPages(connector.start, lambda params: connector.finish(params).tenant_name)
+        except ConfigError:
+            connect = None
+        stale = timedelta(minutes=self.config.sync.stale_after_minutes)
+        return create_web_app(mirror_health(self.db, stale), self.webhook_inbox, slack, connect)
+
     def close(self) -> None:
+        if "webhook_worker" in self.__dict__:
+            self.webhook_worker.stop()
         if "http" in self.__dict__ and self._http is None:
             self.http.close()
         if "db" in self.__dict__ and self._db is None:

@@ -148,9 +148,33 @@ def sync(obj: Context, source: str | None, full: bool) -> None:
 
 @cli.command()
 @click.argument("provider", type=click.Choice(["xero", "salesforce"]))
-def connect(provider: str) -> None:
+@click.option("--port", type=int, help="Callback port (default PORT); the redirect URI is http://localhost:PORT/...")
+@click.option("--no-browser", is_flag=True, help="Only print the login URL.")
+@click.pass_obj
+@clean_errors
+def connect(obj: Context, provider: str, port: int | None, no_browser: bool) -> None:
     """Authorise Paidup with Xero or Salesforce in a browser; tokens are stored encrypted."""
-    not_built(f"`paidup connect {provider}`", "issues 3 and 4: the Xero and Salesforce clients")
+    import webbrowser
+
+    from bot.app import Paidup
+    from bot.connect_flow import connect_salesforce, connect_xero
+
+    paidup = Paidup(obj.settings)
+    paidup.migrate()
+
+    def show(url: str) -> None:
+        click.echo(f"Open this page to authorise Paidup (waiting up to 5 minutes):\n\n  {url}\n")
+        if not no_browser:
+            webbrowser.open(url)
+
+    callback_port = obj.settings.port if port is None else port
+    if provider == "xero":
+        name = connect_xero(paidup, show, callback_port)
+        click.secho(f"Connected to the Xero organisation {name}. Tokens are stored encrypted.", fg="green")
+    else:
+        where = connect_salesforce(paidup, show, callback_port)
+        click.secho(f"Connected to Salesforce at {where}. Tokens are stored encrypted.", fg="green")
+    paidup.close()
 
 
 @cli.group()
