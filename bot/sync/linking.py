@@ -117,8 +117,9 @@ def _suggest(session: Session, accounts: list[SfAccount], index: _ContactIndex, 
              now: datetime) -> int:
     """Fuzzy candidates among contacts nobody is linked to; kept open until a person decides."""
     choices = {cid: name for cid, name in index.names.items() if cid not in linked}
-    decided = {tuple(row) for row in session.execute(select(LinkSuggestion.sf_account_id, LinkSuggestion.xero_contact_id)
-                                  .where(LinkSuggestion.status != "open"))}
+    decided_rows = session.execute(select(LinkSuggestion.sf_account_id, LinkSuggestion.xero_contact_id)
+                                   .where(LinkSuggestion.status != "open"))
+    decided = {tuple(row) for row in decided_rows}
     session.execute(delete(LinkSuggestion).where(LinkSuggestion.status == "open"))
     rows = []
     for account in accounts:

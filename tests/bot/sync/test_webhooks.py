@@ -90,6 +90,8 @@ def test_a_bad_signature_is_refused_and_stores_nothing(world: World, served: tup
     response = httpx.post(f"{url}/xero/webhooks", content=body, headers={"x-xero-signature": "bm9wZQ=="})
     assert (response.status_code, response.content) == (401, b"")
     assert httpx.post(f"{url}/xero/webhooks", content=body).status_code == 401
+    with paidup.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(WebhookEvent)) == 0
 
 
 def test_an_id_xero_does_not_know_becomes_a_failure(world: World, served: tuple[Paidup, str]) -> None:
