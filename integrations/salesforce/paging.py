@@ -11,11 +11,12 @@ resuming with only ``SystemModstamp > t`` after a page boundary could skip the r
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -81,24 +82,36 @@ def parse_page(page: RawPage, model: type[M], org_currency: Callable[[], str],
         try:
             data = _with_currency(raw, model, org_currency)
             if custom_fields:
-                data["custom_fields"] = {name: _lookup(raw, name) for name in custom_fields}
+                data = {**data, "custom_fields": {name: _lookup(raw, name) for name in custom_fields}}
             records.append(model.model_validate(data))
         except ValidationError as exc:
             failures.append(RecordFailure(_str_or_none(raw.get("Id")), _json_safe(raw), _describe(exc)))
     return QueryPage(records, failures, page.total_size, page.done, _cursor_after(page.records))
 
 
-def _with_currency(raw: dict[str, Any], model: type[BaseModel], org_currency: Callable[[], str]) -> dict[str, Any]:
-    """A copy of ``raw`` with the org currency wherever the model wants CurrencyIsoCode and the org has none."""
-    data = dict(raw)
+@functools.cache
+def _currency_plan(model: type[BaseModel]) -> tuple[bool, tuple[tuple[str, type[BaseModel]], ...]]:
+    """(whether the model wants CurrencyIsoCode, its child lists as (alias, model)): computed once per model."""
+    wants = any(info.alias == CURRENCY_FIELD for info in model.model_fields.values())
+    children = []
     for info in model.model_fields.values():
-        if info.alias == CURRENCY_FIELD and data.get(CURRENCY_FIELD) is None:
-            data[CURRENCY_FIELD] = org_currency()
         related = related_model(info.annotation)
-        child = data.get(info.alias or "")
-        if related is not None and isinstance(child, dict) and isinstance(child.get("records"), list):
-            data[info.alias or ""] = {**child, "records": [
-                _with_currency(r, related, org_currency) for r in child["records"] if isinstance(r, dict)]}
+        if related is not None and info.alias and get_origin(info.annotation) is list:
+            children.append((info.alias, related))
+    return wants, tuple(children)
+
+
+def _with_currency(raw: dict[str, Any], model: type[BaseModel], org_currency: Callable[[], str]) -> dict[str, Any]:
+    """``raw``, or a copy with the org currency wherever the model wants CurrencyIsoCode and the org has none."""
+    wants, children = _currency_plan(model)
+    data = raw
+    if wants and raw.get(CURRENCY_FIELD) is None:
+        data = {**raw, CURRENCY_FIELD: org_currency()}
+    for alias, child_model in children:
+        child = data.get(alias)
+        if isinstance(child, dict) and isinstance(child.get("records"), list):
+            records = [_with_currency(r, child_model, org_currency) for r in child["records"] if isinstance(r, dict)]
+            data = {**data, alias: {**child, "records": records}}
     return data
 
 

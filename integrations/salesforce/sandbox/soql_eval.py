@@ -95,6 +95,7 @@ class Plan:
     limit: int | None = None
     offset: int = 0
     count_only: bool = False
+    renderers: list[Any] | None = None  # filled by soql_render on first use
 
 
 def plan_query(text: str, records: Records) -> Plan:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from integrations.salesforce.sandbox.soql_eval import ChildSelect, Column, Plan, Records, Row, run_plan
-from integrations.salesforce.sandbox.values import json_value
+from integrations.salesforce.sandbox.values import json_converter, json_value
 
 
 @dataclass
@@ -30,12 +30,22 @@ class RenderContext:
 
 def render_row(row: Row, plan: Plan, ctx: RenderContext) -> dict[str, Any]:
     out: dict[str, Any] = {"attributes": ctx.attributes(plan.obj.name, row["Id"])}
-    for column in plan.columns:
-        if isinstance(column, ChildSelect):
+    for name, convert, column in _renderers(plan):
+        if convert is not None:
+            out[name] = convert(row.get(name))
+        elif isinstance(column, ChildSelect):
             out[column.relationship.name] = _render_children(row, column, ctx)
         else:
             _put_column(out, row, column, ctx)
     return out
+
+
+def _renderers(plan: Plan) -> list[tuple[str, Callable[[Any], Any] | None, Column | ChildSelect]]:
+    """Per column: (field name, converter for a plain column or None, the column); built once per plan."""
+    if plan.renderers is None:
+        plan.renderers = [(c.field.name, json_converter(c.field.type), c) if isinstance(c, Column) and not c.steps
+                          else ("", None, c) for c in plan.columns]
+    return plan.renderers
 
 
 def _put_column(out: dict[str, Any], row: Row, column: Column, ctx: RenderContext) -> None:
