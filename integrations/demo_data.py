@@ -404,3 +404,42 @@ def invoice_totals(inv: DemoInvoice) -> tuple[Decimal, Decimal, Decimal]:
         Decimal("0.00"),
     )
     return sub, tax, sub + tax
+
+
+# --- Generated volume (benchmarks, load tests) ----------------------------------------------
+
+_GENERATED_LINES = (
+    ("Additional seats", "240.00", "OUTPUT"),
+    ("Platform licence", "12000.00", "OUTPUT"),
+    ("Onboarding", "2500.00", "OUTPUT"),
+    ("Premium support", "3600.00", "NONE"),
+)
+_GENERATED_STATUSES = ("AUTHORISED", "AUTHORISED", "AUTHORISED", "PAID", "DRAFT")
+
+
+def generated_contacts(count: int, start: int = 1) -> list[DemoContact]:
+    """``count`` deterministic extra customers (``gen-000001``...), for volume tests."""
+    return [DemoContact(f"gen-{n:06d}", f"Generated Customer {n:06d}", f"ap@customer-{n:06d}.example",
+                        default_currency="USD") for n in range(start, start + count)]
+
+
+def generated_invoices(count: int, contact_keys: list[str], start: int = 1,
+                       number_prefix: str = "GEN-") -> list[DemoInvoice]:
+    """``count`` deterministic invoices spread over ``contact_keys``: a mix of statuses, one or
+    two lines, dates spread over the last year; PAID ones carry a full payment. Same arguments,
+    same invoices (ids derive from the numbers)."""
+    invoices = []
+    for n in range(start, start + count):
+        desc, unit, tax = _GENERATED_LINES[n % len(_GENERATED_LINES)]
+        lines = [DemoLine(desc, Decimal(1 + n % 7), Decimal(unit), tax_type=tax)]
+        if n % 3 == 0:
+            lines.append(DemoLine("Onboarding", Decimal(1), Decimal("500.00")))
+        status = _GENERATED_STATUSES[n % len(_GENERATED_STATUSES)]
+        issued = n % 365
+        invoice = DemoInvoice(f"{number_prefix}{n:06d}", contact_keys[n % len(contact_keys)], "USD", status,
+                              issued, 30 - issued, tuple(lines))
+        if status == "PAID":
+            invoice = DemoInvoice(invoice.number, invoice.contact, "USD", status, issued, 30 - issued, tuple(lines),
+                                  (DemoPayment(max(issued - 10, 0), invoice_totals(invoice)[2]),))
+        invoices.append(invoice)
+    return invoices
