@@ -85,7 +85,20 @@ def _address(prefix: str) -> list[FieldDef]:
 
 def build_schema(multi_currency: bool) -> dict[str, ObjectDef]:
     """Every object the sandbox serves, by lower-case name."""
-    objects = [
+    objects = _objects()
+    schema = {o.name.lower(): o for o in objects}
+    if multi_currency:
+        for obj in objects:
+            if obj.name != "Organization":
+                obj.add(FieldDef("CurrencyIsoCode", "picklist", length=3))
+    _relate(schema, "Opportunity", "OpportunityLineItems", "OpportunityLineItem", "OpportunityId")
+    _relate(schema, "Account", "Opportunities", "Opportunity", "AccountId")
+    _relate(schema, "Account", "Contacts", "Contact", "AccountId")
+    return schema
+
+
+def _objects() -> list[ObjectDef]:
+    return [
         ObjectDef("Organization", "00D").add(*_system(False), _ro("Name", "string", length=80),
                                              FieldDef("DefaultCurrencyIsoCode", "picklist", length=3)),
         ObjectDef("User", "005").add(*_system(False), _s("Username", 80), _ro("Name", "string", length=121),
@@ -118,15 +131,6 @@ def build_schema(multi_currency: bool) -> dict[str, ObjectDef]:
             FieldDef("Discount", "percent"), FieldDef("ServiceDate", "date"), _s("Description", 255),
             FieldDef("SortOrder", "int")),
     ]
-    schema = {o.name.lower(): o for o in objects}
-    if multi_currency:
-        for obj in objects:
-            if obj.name != "Organization":
-                obj.add(FieldDef("CurrencyIsoCode", "picklist", length=3))
-    _relate(schema, "Opportunity", "OpportunityLineItems", "OpportunityLineItem", "OpportunityId")
-    _relate(schema, "Account", "Opportunities", "Opportunity", "AccountId")
-    _relate(schema, "Account", "Contacts", "Contact", "AccountId")
-    return schema
 
 
 def _relate(schema: dict[str, ObjectDef], parent: str, name: str, child: str, field_name: str) -> None:
