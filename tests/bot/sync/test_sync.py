@@ -198,3 +198,44 @@ def test_two_syncs_of_one_source_never_run_at_once(world: World) -> None:
         busy = second.sync.sync("xero")
     assert busy.status == "busy"
     assert count(world, SfAccount) == 0
+
+
+def test_two_processes_syncing_at_the_same_moment_run_one_sync(world: World) -> None:
+    import threading
+
+    from bot.store.session import Database
+
+    processes = [world.paidup(), type(world)(world.xero, world.salesforce, world.settings,
+                                             Database(world.db.url)).paidup()]
+    start, results = threading.Barrier(2), []
+
+    def run(paidup) -> None:
+        start.wait()
+        results.append(paidup.sync.sync("xero").status)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in processes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["busy", "ok"]
+    assert count(world, SyncRun) == 1
+
+
+def test_the_scheduler_runs_the_syncs_at_once_and_on_the_interval(world: World) -> None:
+    import time
+
+    from bot.jobs import build_scheduler, sync_jobs
+
+    paidup = world.paidup()
+    scheduler = build_scheduler(sync_jobs(paidup.config, paidup.sync), paidup.config.alerts.timezone)
+    assert {job.id for job in scheduler.get_jobs()} == {"sync-salesforce", "sync-xero", "reconcile-salesforce",
+                                                        "reconcile-xero", "retry-failures", "webhook-sweep"}
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 20
+        while count(world, SyncRun, SyncRun.status == "ok") < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        scheduler.shutdown()
+    assert count(world, XeroInvoice) == len(demo.INVOICES) and count(world, SfAccount) == len(demo.ACCOUNTS_SF)
