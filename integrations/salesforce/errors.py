@@ -78,6 +78,11 @@ class SalesforceMalformedQuery(SalesforceError):
     """MALFORMED_QUERY and friends: Salesforce could not run the SOQL we sent."""
 
 
+class SalesforceQueryLocatorExpired(SalesforceError):
+    """INVALID_QUERY_LOCATOR: a nextRecordsUrl is no longer valid (cursors live 2 days); re-run the
+    query from the stored cursor."""
+
+
 class SalesforceInvalidField(SalesforceError):
     """INVALID_FIELD: a field we named does not exist on the object (``fields`` names it)."""
 
@@ -116,7 +121,7 @@ _BY_CODE: dict[str, type[SalesforceError]] = {
     "ENTITY_IS_DELETED": SalesforceNotFound,
     "MALFORMED_QUERY": SalesforceMalformedQuery,
     "INVALID_QUERY_FILTER_OPERATOR": SalesforceMalformedQuery,
-    "INVALID_QUERY_LOCATOR": SalesforceMalformedQuery,
+    "INVALID_QUERY_LOCATOR": SalesforceQueryLocatorExpired,
     "INVALID_TYPE": SalesforceMalformedQuery,
     "INVALID_FIELD": SalesforceInvalidField,
     "REQUEST_LIMIT_EXCEEDED": SalesforceLimitExceeded,

@@ -1,7 +1,8 @@
 """Control endpoints under ``/__sandbox__/``, for the demo and for tests in another process.
 
 - ``POST /__sandbox__/faults`` ``{"expire_sessions": true, "limit_exceeded": bool, "fail_next": n,
-  "fail_status": 500|503, "latency": seconds, "api_used": n, "api_limit": n, "revoke_refresh_tokens": true}``
+  "fail_status": 500|503, "latency": seconds, "api_used": n, "api_limit": n, "revoke_refresh_tokens": true,
+  "expire_query_locators": true}``
 - ``POST /__sandbox__/records/{Object}`` (fields) → 201 ``{"id"}``; ``PATCH``/``DELETE
   /__sandbox__/records/{Object}/{id}`` → 204 (no API rules: read-only fields may be set)
 - ``POST /__sandbox__/generate`` ``{"accounts": n, "opportunities": n, "lines_per_opportunity": n}``
@@ -44,6 +45,8 @@ async def faults(request: Request) -> Response:
         state.expire_sessions()
     if body.get("revoke_refresh_tokens"):
         state.revoke_refresh_tokens()
+    if body.get("expire_query_locators"):
+        state.expire_query_locators()
     if "limit_exceeded" in body:
         state.set_limit_exceeded(bool(body["limit_exceeded"]))
     if "fail_next" in body:

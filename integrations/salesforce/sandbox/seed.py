@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from integrations import demo_data as demo
+from integrations.salesforce.sandbox.derived import derive_line_item
 from integrations.salesforce.sandbox.schema import STAGES
-from integrations.salesforce.sandbox.state import SalesforceState, derive_line_item
+from integrations.salesforce.sandbox.state import SalesforceState
 
 ORG_ID = demo.sf_id("00D", 1)
 STANDARD_PRICEBOOK_ID = demo.sf_id("01s", 1)

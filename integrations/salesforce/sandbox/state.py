@@ -19,8 +19,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from integrations.salesforce.sandbox.derived import derive_line_item, derive_stage
 from integrations.salesforce.sandbox.oauth import OAuthConfig, OAuthServer
-from integrations.salesforce.sandbox.schema import STAGES, ObjectDef, build_schema
+from integrations.salesforce.sandbox.schema import ObjectDef, build_schema
 from integrations.salesforce.sandbox.soql_eval import Plan, Row
 from integrations.salesforce.sandbox.values import coerce
 
@@ -215,6 +216,11 @@ class SalesforceState:
                 self._locators.popitem(last=False)
             return locator_id
 
+    def expire_query_locators(self) -> None:
+        """Forget every open cursor, as Salesforce does after 2 days (INVALID_QUERY_LOCATOR)."""
+        with self.lock:
+            self._locators.clear()
+
     def locator(self, locator_id: str) -> Locator | None:
         with self.lock:
             return self._locators.get(locator_id)
@@ -273,9 +279,7 @@ class SalesforceState:
 
     def _derive(self, obj: ObjectDef, row: Row) -> None:
         if obj.name == "Opportunity":
-            stage = STAGES.get(str(row.get("StageName", "")).lower())
-            if stage:
-                row["IsClosed"], row["IsWon"], row["ForecastCategoryName"] = stage[3], stage[4], stage[2]
+            derive_stage(row)
             row.setdefault("HasOpportunityLineItem", False)
         elif obj.name == "OpportunityLineItem":
             derive_line_item(row, self.lookup("Product2", row.get("Product2Id") or ""))
@@ -294,14 +298,3 @@ class SalesforceState:
             opportunity["Amount"] = sum((line["TotalPrice"] for line in lines), Decimal("0"))
         self._stamp(self.object("Opportunity"), opportunity)
 
-
-def derive_line_item(row: Row, product: Row | None) -> None:
-    """Subtotal = Quantity × UnitPrice; TotalPrice applies Discount; product code and name from Product2."""
-    quantity, unit = Decimal(row.get("Quantity") or 0), Decimal(row.get("UnitPrice") or 0)
-    subtotal = (quantity * unit).quantize(Decimal("0.01"))
-    discount = row.get("Discount")
-    row["Subtotal"] = subtotal
-    row["TotalPrice"] = (subtotal * (100 - Decimal(discount)) / 100).quantize(Decimal("0.01")) if discount else subtotal
-    row.setdefault("ListPrice", unit)
-    if product is not None:
-        row["ProductCode"], row["Name"] = product.get("ProductCode"), product.get("Name")

@@ -12,7 +12,11 @@ import pytest
 
 from integrations import demo_data as demo
 from integrations.salesforce import ModstampCursor, SalesforceClient
-from integrations.salesforce.errors import SalesforceInvalidField, SalesforceMalformedQuery
+from integrations.salesforce.errors import (
+    SalesforceInvalidField,
+    SalesforceMalformedQuery,
+    SalesforceQueryLocatorExpired,
+)
 from integrations.salesforce.models import Account, Opportunity, OpportunityLineItem, Product2, User
 from integrations.salesforce.soql import Select, eq
 
@@ -57,6 +61,15 @@ def test_pages_follow_next_records_url_one_batch_at_a_time(make_org: Callable[..
     assert [len(p) for p in rest] == [4, 1] and rest[-1].done
     assert client.calls_made == calls_after_first + 2  # one GET per further page, on demand
     assert sum(1 for r in org.state.requests if "/query/01g" in r) == 2
+
+
+def test_an_expired_query_locator_is_typed(make_org: Callable[..., Org], http: httpx.Client) -> None:
+    org = make_org(batch_size=4)
+    pages = org.client(http).changed_pages(Opportunity, None)
+    next(pages)
+    org.state.expire_query_locators()
+    with pytest.raises(SalesforceQueryLocatorExpired):
+        next(pages)
 
 
 def test_batch_size_header_is_honoured(make_org: Callable[..., Org], http: httpx.Client) -> None:
