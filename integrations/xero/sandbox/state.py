@@ -4,6 +4,7 @@ and ``paidup demo`` (the same operations are exposed over HTTP under ``/__sandbo
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -49,7 +50,7 @@ class XeroSandboxState:
                                   granular_only=granular_only,
                                   tenant={"tenantId": self.tenant_id, "tenantName": demo.TENANT_NAME,
                                           "tenantType": "ORGANISATION"})
-        self.quota = SandboxQuota(limits or SandboxLimits(), self.clock)
+        self.quota = SandboxQuota(replace(limits) if limits else SandboxLimits(), self.clock)
         self.faults = Faults()
         self.idempotency = IdempotencyCache()
         self.webhooks = WebhookSender(webhook_key, self.tenant_id, self.clock)
