@@ -54,10 +54,10 @@ class Ledger:
             found = next((c for c in self.tables["Contacts"].values() if c.get("ContactNumber") == id_or_number), None)
         return found
 
-    def contact_by_name(self, name: str) -> Record | None:
+    def contact_by_name(self, name: str, *, active_only: bool = True) -> Record | None:
         wanted = name.strip().lower()
         return next((c for c in self.tables["Contacts"].values()
-                     if c["ContactStatus"] == "ACTIVE" and c["Name"].lower() == wanted), None)
+                     if (c["ContactStatus"] == "ACTIVE" or not active_only) and c["Name"].lower() == wanted), None)
 
     def account_by_code(self, code: str) -> Record | None:
         return next((a for a in self.tables["Accounts"].values() if a.get("Code") == code), None)

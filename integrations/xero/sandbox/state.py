@@ -169,7 +169,7 @@ class XeroSandboxState:
 
     def contact(self, key: str) -> dict[str, Any]:
         with self.lock:
-            record = self.ledger.contact(key) or self.ledger.contact_by_name(key)
+            record = self.ledger.contact(key) or self.ledger.contact_by_name(key, active_only=False)
             if record is None:
                 raise KeyError(key)
             return render_contact(self.ledger, record)
