@@ -5,20 +5,20 @@ the spec types money as ``number``) and dates as ``YYYY-MM-DD`` (what Xero's doc
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-_MARK = "\x00"
-_MARKED_NUMBER = re.compile(r'"\\u0000(-?[0-9][0-9.E+-]*)\\u0000"')
+# A Decimal is first written as the string "\u0000\u0001<digits>\u0001\u0000", then unquoted. Control
+# characters in that order do not occur in accounting text; plain str.replace keeps this at C speed.
+_OPEN, _CLOSE = "\x00\x01", "\x01\x00"
 
 
 def _encode_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value} is not a JSON number")
-        return f"{_MARK}{value}{_MARK}"  # a marked string, unquoted into a number afterwards
+        return f"{_OPEN}{value}{_CLOSE}"
     if isinstance(value, date | datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
@@ -26,7 +26,7 @@ def _encode_default(value: Any) -> Any:
 
 def dumps(value: Any) -> bytes:
     text = json.dumps(value, default=_encode_default, separators=(",", ":"), ensure_ascii=False)
-    return _MARKED_NUMBER.sub(r"\1", text).encode()
+    return text.replace('"\\u0000\\u0001', "").replace('\\u0001\\u0000"', "").encode()
 
 
 def loads(content: bytes | str) -> Any:

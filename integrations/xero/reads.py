@@ -71,6 +71,7 @@ class XeroReads(XeroApiBase):
             query = {k: v for k, v in {**params, "page": number, "pageSize": page_size}.items() if v is not None}
             envelope = self._accounting("GET", stream.path, params=query, headers=headers, resource=stream.path)
             page = page_from_envelope(stream, number, envelope)
+            del envelope  # only the parsed page stays alive while the caller works on it
             yield page
             if page.raw_count < page_size or (page.page_count is not None and number >= page.page_count):
                 return

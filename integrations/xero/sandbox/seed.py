@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from integrations import demo_data as demo
@@ -85,6 +86,11 @@ def _line(line: demo.DemoLine, n: int, invoice_number: str) -> dict[str, Any]:
             "AccountCode": line.account_code, "TaxType": line.tax_type, "DiscountRate": line.discount_rate}
 
 
+@cache
+def _contact_id(key: str) -> str:
+    return demo.demo_uuid(f"contact:{key}")
+
+
 def _at(day: date, now: datetime) -> datetime:
     return min(datetime.combine(day, time(9, 30), tzinfo=now.tzinfo), now)
 
@@ -96,7 +102,7 @@ def invoice_record(invoice: demo.DemoInvoice, today: date, now: datetime, ledger
     last_event = min([invoice.issued_days_ago, *(p.days_ago for p in invoice.payments)])
     return {
         "InvoiceID": invoice.id, "Type": "ACCREC", "InvoiceNumber": invoice.number, "Reference": invoice.reference,
-        "ContactID": demo.demo_uuid(f"contact:{invoice.contact}"), "Date": issued, "DueDate": due,
+        "ContactID": _contact_id(invoice.contact), "Date": issued, "DueDate": due,
         "Status": invoice.status, "LineAmountTypes": invoice.line_amount_types, "LineItems": lines,
         "SubTotal": totals.sub_total, "TotalTax": totals.total_tax, "Total": totals.total,
         "TotalDiscount": totals.total_discount or None,
@@ -115,14 +121,14 @@ def seed_invoices(ledger: Ledger, invoices: Iterable[demo.DemoInvoice], today: d
     for invoice in invoices:
         record = invoice_record(invoice, today, now, ledger)
         for n, payment in enumerate(invoice.payments):
-            paid_on = today - timedelta(days=payment.days_ago)
+            paid_on, payment_id = today - timedelta(days=payment.days_ago), payment.id(invoice.number, n)
             ledger.put("Payments", {
-                "PaymentID": payment.id(invoice.number, n), "InvoiceID": record["InvoiceID"],
+                "PaymentID": payment_id, "InvoiceID": record["InvoiceID"],
                 "AccountID": bank["AccountID"] if bank else None, "Date": paid_on, "Amount": payment.amount,
                 "BankAmount": payment.amount, "CurrencyRate": record["CurrencyRate"], "Reference": payment.reference,
                 "Status": "AUTHORISED", "PaymentType": "ACCRECPAYMENT", "IsReconciled": False,
                 "UpdatedDateUTC": _at(paid_on, now)}, "PaymentID")
-            record["PaymentIDs"].append(payment.id(invoice.number, n))
+            record["PaymentIDs"].append(payment_id)
             record["AmountPaid"] += payment.amount
             record["AmountDue"] -= payment.amount
             if record["AmountDue"] <= 0:
