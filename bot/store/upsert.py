@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 
 
 def insert_ignoring_duplicates(session: Session, model: type, rows: Sequence[dict[str, Any]],
-                               conflict_columns: Sequence[str]) -> int:
-    """Insert the rows that don't collide on ``conflict_columns``; how many were inserted."""
-    if not rows:
-        return 0
+                               conflict_columns: Sequence[str]) -> None:
+    """Insert the rows that don't collide on ``conflict_columns``; the others are left alone."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(conflict_columns))
-    return session.execute(statement).rowcount or 0
+    if rows:
+        statement = insert(model.__table__).on_conflict_do_nothing(index_elements=list(conflict_columns))
+        session.execute(statement, list(rows))  # executemany: one compiled statement, batched by the driver

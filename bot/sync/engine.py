@@ -9,6 +9,7 @@ source runs at a time, across processes (a database lease).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -80,6 +81,8 @@ class RunSummary:
     failed: int = 0
     calls: int = 0
     seconds: float = 0.0
+    fetch_seconds: float = 0.0  # waiting for and reading pages (the platform, the network, parsing)
+    store_seconds: float = 0.0  # writing pages, failures, events and cursors to the database
     error: str | None = None
     error_kind: str | None = None
     per_entity: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -132,7 +135,7 @@ class SyncEngine:
         self.clock = clock
 
     def run(self, source: str, streams: Iterable[Stream], kind: str, calls: Callable[[], int],
-            progress: Progress | None = None, after: Callable[[Session, datetime], None] | None = None,
+            progress: Progress | None = None, after: Callable[[Session, datetime, RunSummary], None] | None = None,
             wait: float = 0.0) -> RunSummary:
         summary = RunSummary(source, kind)
         started, calls_before = self.clock(), calls()
@@ -144,7 +147,7 @@ class SyncEngine:
                         self._run_stream(stream, summary, progress, token, full=kind == "full")
                     if after is not None:
                         with self.db.session() as s:
-                            after(s, self.clock())
+                            after(s, started, summary)
                     summary.status = "partial" if summary.failed else "ok"
                 except Exception as exc:
                     failure = self.classify(exc)
@@ -165,8 +168,14 @@ class SyncEngine:
         with self.db.session() as s:
             cursor = None if full else load_cursor(s, stream.source, stream.entity)
         stored_so_far = 0
-        for page in stream.pages(cursor):
-            now = self.clock()
+        pages = iter(stream.pages(cursor))
+        while True:
+            fetching = time.perf_counter()
+            page = next(pages, None)
+            summary.fetch_seconds += time.perf_counter() - fetching
+            if page is None:
+                break
+            storing, now = time.perf_counter(), self.clock()
             with self.db.session() as s:
                 stored = stream.store(s, page, now)
                 every_failure = [*page.invalid, *stored.failures]
@@ -175,6 +184,7 @@ class SyncEngine:
                 outbox.emit(s, stored.events, now)
                 save_cursor(s, stream.source, stream.entity, stored.cursor, now)
             summary.add(stream.entity, stored, failed)
+            summary.store_seconds += time.perf_counter() - storing
             stored_so_far += len(page.items)
             if progress is not None:
                 progress(stream.entity, stored_so_far)

@@ -14,10 +14,13 @@ linked as found and reported as duplicates — never merged.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+import numpy
 from rapidfuzz import fuzz, process
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -28,7 +31,8 @@ from bot.store.upsert import insert_ignoring_duplicates
 
 AUTOMATIC = ("id_field", "name", "email_domain")
 MANUAL = ("explicit", "created")
-SUGGESTION_CUTOFF = 85.0
+SUGGESTION_CUTOFF = 85
+SUGGESTION_BLOCK = 500
 SUGGESTIONS_PER_ACCOUNT = 3
 
 
@@ -46,7 +50,7 @@ class _Contact:
     email_domain: str | None
 
 
-def _id_field_value(account: SfAccount, field: str | None) -> str | None:
+def _id_field_value(account: Any, field: str | None) -> str | None:
     if not field:
         return None
     if field == "Id":
@@ -71,7 +75,7 @@ class _ContactIndex:
                 self.by_domain[c.email_domain].append(c.id)
         self.names = {c.id: c.name_key for c in contacts if c.name_key}
 
-    def match(self, account: SfAccount, id_field: str | None) -> tuple[str, list[str]] | None:
+    def match(self, account: Any, id_field: str | None) -> tuple[str, list[str]] | None:
         rules = (("id_field", self.by_number, _id_field_value(account, id_field)),
                  ("name", self.by_name, account.name_key),
                  ("email_domain", self.by_domain, account.website_domain))
@@ -87,15 +91,18 @@ def _load_contacts(session: Session) -> list[_Contact]:
     return [_Contact(*row) for row in rows]
 
 
-def relink(session: Session, id_field: str | None, now: datetime) -> LinkCounts:
-    """Recompute every automatic link and the open suggestions from the mirror as it is now."""
-    contacts = _load_contacts(session)
-    index = _ContactIndex(contacts)
-    manual = {row for row in session.scalars(select(AccountLink.sf_account_id)
-                                             .where(AccountLink.method.in_(MANUAL)))}
-    accounts = list(session.scalars(select(SfAccount).where(SfAccount.is_deleted.is_(False))))
-    session.execute(delete(AccountLink).where(AccountLink.method.in_(AUTOMATIC)))
-    links, unmatched = [], []
+def relink(session: Session, id_field: str | None, now: datetime,
+           suggest_for: Collection[str] | None = None) -> LinkCounts:
+    """Bring the automatic links in line with the mirror as it is now (only the difference is
+    written), and refresh fuzzy suggestions for the unmatched accounts in ``suggest_for``
+    (None: every unmatched account — the first and the full syncs)."""
+    index = _ContactIndex(_load_contacts(session))
+    manual = set(session.scalars(select(AccountLink.sf_account_id).where(AccountLink.method.in_(MANUAL))))
+    accounts = session.execute(select(SfAccount.id, SfAccount.name_key, SfAccount.account_number,
+                                      SfAccount.website_domain, SfAccount.raw)
+                               .where(SfAccount.is_deleted.is_(False))).all()
+    wanted: dict[tuple[str, str], str] = {}
+    unmatched = []
     for account in accounts:
         if account.id in manual:
             continue
@@ -103,35 +110,58 @@ def relink(session: Session, id_field: str | None, now: datetime) -> LinkCounts:
         if found is None:
             unmatched.append(account)
             continue
-        method, contact_ids = found
-        links += [{"sf_account_id": account.id, "xero_contact_id": cid, "method": method, "created_at": now}
-                  for cid in contact_ids]
-    insert_ignoring_duplicates(session, AccountLink, links, ["sf_account_id", "xero_contact_id"])
-    linked_contacts = {link["xero_contact_id"] for link in links} | set(session.scalars(
+        for contact_id in found[1]:
+            wanted[(account.id, contact_id)] = found[0]
+    existing = {(a, c): (link_id, m) for link_id, a, c, m in session.execute(
+        select(AccountLink.id, AccountLink.sf_account_id, AccountLink.xero_contact_id, AccountLink.method)
+        .where(AccountLink.method.in_(AUTOMATIC)))}
+    stale = [link_id for pair, (link_id, method) in existing.items() if wanted.get(pair) != method]
+    for start in range(0, len(stale), 500):
+        session.execute(delete(AccountLink).where(AccountLink.id.in_(stale[start:start + 500])))
+    fresh = [{"sf_account_id": a, "xero_contact_id": c, "method": m, "created_at": now}
+             for (a, c), m in wanted.items() if existing.get((a, c), (None, None))[1] != m]
+    insert_ignoring_duplicates(session, AccountLink, fresh, ["sf_account_id", "xero_contact_id"])
+    if suggest_for is not None:
+        unmatched = [a for a in unmatched if a.id in suggest_for]
+    linked = {c for _, c in wanted} | set(session.scalars(
         select(AccountLink.xero_contact_id).where(AccountLink.method.in_(MANUAL))))
-    suggestions = _suggest(session, unmatched, index, linked_contacts, now)
-    return LinkCounts(linked=len(links), suggestions=suggestions)
+    suggestions = _suggest(session, unmatched, index, linked, now, replace_all=suggest_for is None)
+    return LinkCounts(linked=len(wanted), suggestions=suggestions)
 
 
-def _suggest(session: Session, accounts: list[SfAccount], index: _ContactIndex, linked: set[str],
-             now: datetime) -> int:
-    """Fuzzy candidates among contacts nobody is linked to; kept open until a person decides."""
-    choices = {cid: name for cid, name in index.names.items() if cid not in linked}
+def _suggest(session: Session, accounts: list[Any], index: _ContactIndex, linked: set[str],
+             now: datetime, replace_all: bool) -> int:
+    """Fuzzy candidates among contacts nobody is linked to; kept open until a person decides.
+
+    Scores every account against every candidate contact in C (``process.cdist``), a block of
+    accounts at a time so memory stays small."""
+    choices = [(cid, name) for cid, name in index.names.items() if cid not in linked]
     decided_rows = session.execute(select(LinkSuggestion.sf_account_id, LinkSuggestion.xero_contact_id)
                                    .where(LinkSuggestion.status != "open"))
     decided = {tuple(row) for row in decided_rows}
-    session.execute(delete(LinkSuggestion).where(LinkSuggestion.status == "open"))
+    stale = delete(LinkSuggestion).where(LinkSuggestion.status == "open")
+    if not replace_all:
+        stale = stale.where(LinkSuggestion.sf_account_id.in_([a.id for a in accounts]))
+    session.execute(stale)
+    accounts = [a for a in accounts if a.name_key]
+    if not accounts or not choices:
+        return 0
+    names = [name for _, name in choices]
     rows = []
-    for account in accounts:
-        if not account.name_key or not choices:
-            continue
-        for _name, score, contact_id in process.extract(account.name_key, choices, scorer=fuzz.WRatio,
-                                                        score_cutoff=SUGGESTION_CUTOFF,
-                                                        limit=SUGGESTIONS_PER_ACCOUNT):
-            if (account.id, contact_id) not in decided:
-                rows.append({"sf_account_id": account.id, "xero_contact_id": contact_id,
-                             "score": Decimal(str(round(score, 2))), "status": "open", "created_at": now})
-    return insert_ignoring_duplicates(session, LinkSuggestion, rows, ["sf_account_id", "xero_contact_id"])
+    for start in range(0, len(accounts), SUGGESTION_BLOCK):
+        block = accounts[start:start + SUGGESTION_BLOCK]
+        scores = process.cdist([a.name_key for a in block], names, scorer=fuzz.ratio, dtype=numpy.uint8,
+                               score_cutoff=SUGGESTION_CUTOFF, workers=-1)
+        for row, account in enumerate(block):
+            best = numpy.argsort(scores[row])[::-1][:SUGGESTIONS_PER_ACCOUNT]
+            for column in best:
+                score = int(scores[row, column])
+                contact_id = choices[column][0]
+                if score >= SUGGESTION_CUTOFF and (account.id, contact_id) not in decided:
+                    rows.append({"sf_account_id": account.id, "xero_contact_id": contact_id,
+                                 "score": Decimal(score), "status": "open", "created_at": now})
+    insert_ignoring_duplicates(session, LinkSuggestion, rows, ["sf_account_id", "xero_contact_id"])
+    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from bot.store.upsert import insert_ignoring_duplicates
 log = logging.getLogger(__name__)
 
 
-def emit(session: Session, events: Iterable[Event], now: datetime, handled: bool = False) -> int:
-    """Store events not seen before; how many were new. ``handled`` records them as already
-    acted on (what the first sync finds is history, not news)."""
+def emit(session: Session, events: Iterable[Event], now: datetime, handled: bool = False) -> None:
+    """Store events not seen before (by dedupe key). ``handled`` records them as already acted
+    on (what the first sync finds is history, not news)."""
     rows = [{"kind": e.kind, "subject_id": e.subject_id, "dedupe_key": e.dedupe_key, "payload": e.payload,
              "created_at": now, "attempts": 0, "handled_at": now if handled else None} for e in events]
-    return insert_ignoring_duplicates(session, DomainEvent, rows, ["dedupe_key"])
+    insert_ignoring_duplicates(session, DomainEvent, rows, ["dedupe_key"])
 
 
 def pending(session: Session, kinds: Iterable[str], limit: int = 200) -> list[DomainEvent]:

@@ -146,7 +146,7 @@ class OpportunityStream(SalesforceStream):
                   "total_price": li.total_price, "service_date": li.service_date, "sort_order": li.sort_order}
                  for o in opportunities for li in o.line_items if not li.is_deleted]
         if lines:
-            session.execute(insert(SfOpportunityLine), lines)
+            session.execute(insert(SfOpportunityLine.__table__), lines)
         return stored
 
 
@@ -176,7 +176,7 @@ class DeletionStream(SalesforceStream):
 def _write(session: Session, model: type, rows: list[dict[str, Any]], page: Page, targeted: bool) -> Stored:
     new, changed = _split(session, model, rows, targeted)
     if new:
-        session.execute(insert(model), new)
+        session.execute(insert(model.__table__), new)
     if changed:
         session.execute(update(model), changed)
     return Stored(created=len(new), updated=len(changed), synced_ids=[r["id"] for r in rows],

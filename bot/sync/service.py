@@ -5,7 +5,7 @@ post-sync steps (relinking, overdue events, quota)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -29,6 +29,8 @@ from integrations.salesforce.client import SalesforceClient
 from integrations.salesforce.models import Account, Opportunity
 from integrations.xero import XeroClient
 from integrations.xero import errors as xero_errors
+
+OVERDUE_LOOKBACK = timedelta(days=7)
 
 
 def classify(exc: Exception) -> RunFailed | None:
@@ -93,7 +95,8 @@ class SyncService:
         streams += [ContactStream(xero, initial=initial), InvoiceStream(xero, initial=initial, reconcile=full),
                     PaymentStream(xero, initial=initial), CreditNoteStream(xero, initial=initial)]
         return self.engine.run("xero", streams, kind, lambda: xero.calls_made, progress,
-                               after=lambda s, now: self._after_xero(s, now, initial), wait=wait)
+                               after=lambda s, started, run: self._after_xero(s, started, run, initial),
+                               wait=wait)
 
     def sync_salesforce(self, *, full: bool = False, progress: Progress | None = None,
                         wait: float = 0.0) -> RunSummary:
@@ -120,29 +123,44 @@ class SyncService:
     def today(self) -> datetime:
         return self.clock().astimezone(ZoneInfo(self.config.alerts.timezone))
 
-    def _after_xero(self, session: Session, now: datetime, initial: bool) -> None:
-        linking.relink(session, self.config.salesforce.account_contact_field, now)
+    def _relink(self, session: Session, started: datetime, run: RunSummary, entity: str) -> None:
+        """Links follow the records: recomputed when accounts or contacts changed; suggestions for
+        the accounts this run stored (all unmatched ones on a full run)."""
+        counts = run.per_entity.get(entity, {})
+        if run.kind not in ("full", "reconcile") and not (counts.get("created") or counts.get("updated")
+                                                           or run.deleted):
+            return
+        suggest_for: set[str] | None = None
+        if run.kind != "full":
+            suggest_for = set(session.scalars(select(SfAccount.id).where(SfAccount.synced_at >= started))) \
+                if entity == "accounts" else set()
+        linking.relink(session, self.config.salesforce.account_contact_field, self.clock(), suggest_for)
+
+    def _after_xero(self, session: Session, started: datetime, run: RunSummary, initial: bool) -> None:
+        now = self.clock()
+        self._relink(session, started, run, "contacts")
         self.emit_overdue(session, now, handled=initial)
         quota = self.xero.quota()
         save_quota(session, "xero", {k: v for k, v in (("minute_remaining", quota.minute_remaining),
                                                        ("day_remaining", quota.day_remaining)) if v is not None})
 
-    def _after_salesforce(self, session: Session, now: datetime) -> None:
-        linking.relink(session, self.config.salesforce.account_contact_field, now)
+    def _after_salesforce(self, session: Session, started: datetime, run: RunSummary) -> None:
+        self._relink(session, started, run, "accounts")
         usage = self.salesforce.usage
         if usage is not None:
             save_quota(session, "salesforce", {"day_used": usage.used, "day_limit": usage.limit,
                                                "day_remaining": usage.remaining})
 
-    def emit_overdue(self, session: Session, now: datetime, handled: bool = False) -> int:
-        """An event for every authorised invoice past due (once per invoice and due date)."""
+    def emit_overdue(self, session: Session, now: datetime, handled: bool = False) -> None:
+        """An event for each authorised invoice that fell due in the last week (once per invoice
+        and due date): the news is the falling due; older ones are in every digest anyway."""
         today = now.astimezone(ZoneInfo(self.config.alerts.timezone)).date()
-        rows = session.execute(select(XeroInvoice.id, XeroInvoice.number, XeroInvoice.status, XeroInvoice.amount_paid,
-                                      XeroInvoice.amount_due, XeroInvoice.currency, XeroInvoice.due_date)
-                               .where(XeroInvoice.status == "AUTHORISED", XeroInvoice.amount_due > 0,
-                                      XeroInvoice.due_date < today)).all()
+        query = (select(XeroInvoice.id, XeroInvoice.number, XeroInvoice.status, XeroInvoice.amount_paid,
+                        XeroInvoice.amount_due, XeroInvoice.currency, XeroInvoice.due_date)
+                 .where(XeroInvoice.status == "AUTHORISED", XeroInvoice.amount_due > 0, XeroInvoice.due_date < today))
+        rows = session.execute(query.where(XeroInvoice.due_date >= today - OVERDUE_LOOKBACK)).all()
         events = [overdue_event(InvoiceState(*row)) for row in rows]
-        return outbox.emit(session, events, now, handled=handled)
+        outbox.emit(session, events, now, handled=handled)
 
     # --- targeted fetches ------------------------------------------------------------------
 
@@ -153,7 +171,7 @@ class SyncService:
         stream_type = {"invoices": InvoiceStream, "contacts": ContactStream}[entity]
         stream = stream_type(xero, ids=list(dict.fromkeys(ids)))
         return self.engine.run("xero", [_ReportMissing(stream, ids)], kind, lambda: xero.calls_made,
-                               after=lambda s, now: self._after_xero(s, now, False), wait=30.0)
+                               after=lambda s, started, run: self._after_xero(s, started, run, False), wait=30.0)
 
     def process_webhooks(self) -> RunSummary | None:
         """Fetch the records named by webhook events not yet processed; mark them processed."""

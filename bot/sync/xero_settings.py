@@ -39,20 +39,20 @@ class SettingsStream(XeroStream):
         for model in (XeroTaxRate, XeroCurrency, XeroAccount, XeroItem, XeroOrganisation):
             session.execute(delete(model))
         if tax_rates:
-            session.execute(insert(XeroTaxRate), [
+            session.execute(insert(XeroTaxRate.__table__), [
                 {"tax_type": t.tax_type, "name": t.name or t.tax_type,
                  "rate": t.effective_rate if t.effective_rate is not None else (t.display_tax_rate or Decimal(0)),
                  "status": t.status or "ACTIVE", "can_apply_to_revenue": t.can_apply_to_revenue is not False}
                 for t in tax_rates])
         if currencies:
-            session.execute(insert(XeroCurrency), [{"code": c.code, "description": c.description or ""}
+            session.execute(insert(XeroCurrency.__table__), [{"code": c.code, "description": c.description or ""}
                                                    for c in currencies])
         if accounts:
-            session.execute(insert(XeroAccount), [
+            session.execute(insert(XeroAccount.__table__), [
                 {"id": a.account_id, "code": a.code, "name": a.name or a.code or "", "type": a.type or "",
                  "status": a.status or "ACTIVE", "tax_type": a.tax_type} for a in accounts])
         if items:
-            session.execute(insert(XeroItem), [
+            session.execute(insert(XeroItem.__table__), [
                 {"id": i.item_id, "code": i.code, "name": i.name, "description": i.description,
                  "unit_price": i.sales_details.unit_price if i.sales_details else None,
                  "account_code": i.sales_details.account_code if i.sales_details else None,

@@ -97,7 +97,7 @@ class ContactStream(XeroStream):
             elif known[contact.contact_id][1] != contact.updated_date_utc or self.ids:
                 changed.append(row)
         if new:
-            session.execute(insert(XeroContact), new)
+            session.execute(insert(XeroContact.__table__), new)
         if changed:
             session.execute(update(XeroContact), changed)
         stored.created, stored.updated = len(new), len(changed)
@@ -163,17 +163,19 @@ class InvoiceStream(XeroStream):
             lines += line_rows(invoice)
             previous = InvoiceState(before[0], *before[2:]) if before is not None else None
             stored.events += invoice_events(previous, _state(row))
-        stored.synced_ids = [i for i in stored.synced_ids if i not in {f.record_id for f in stored.failures}]
+        failed = {f.record_id for f in stored.failures}
+        stored.synced_ids = [i for i in stored.synced_ids if i not in failed]
         touched = [row["id"] for row in new + changed]
         if changed:
             session.execute(update(XeroInvoice), changed)
             session.execute(delete(XeroInvoiceLine).where(XeroInvoiceLine.invoice_id.in_(touched)))
         if new:
-            session.execute(insert(XeroInvoice), new)
+            session.execute(insert(XeroInvoice.__table__), new)
         if lines:
-            session.execute(insert(XeroInvoiceLine), lines)
+            session.execute(insert(XeroInvoiceLine.__table__), lines)
         stored.created, stored.updated = len(new), len(changed)
-        payments = [(p, i) for i in invoices if i.invoice_id in set(touched) for p in i.payments]
+        touched_ids = set(touched)
+        payments = [(p, i) for i in invoices if i.invoice_id in touched_ids for p in i.payments]
         stored.events += store_payments(session, [p for p, _ in payments], now,
                                         invoices={p.payment_id: i for p, i in payments})
         if self.initial:
@@ -206,7 +208,7 @@ def store_payments(session: Session, payments: Sequence[Payment], now: datetime,
         elif payment.updated_date_utc is None or known[payment.payment_id][1] != payment.updated_date_utc:
             changed.append({k: v for k, v in row.items() if v is not None or k in ("reference",)})
     if new:
-        session.execute(insert(XeroPayment), new)
+        session.execute(insert(XeroPayment.__table__), new)
     if changed:
         session.execute(update(XeroPayment), changed)
     return events
@@ -245,7 +247,7 @@ class CreditNoteStream(XeroStream):
         new = [r for r in rows if r["id"] not in known]
         changed = [r for r in rows if r["id"] in known]
         if new:
-            session.execute(insert(XeroCreditNote), new)
+            session.execute(insert(XeroCreditNote.__table__), new)
         if changed:
             session.execute(update(XeroCreditNote), changed)
         return Stored(created=len(new), updated=len(changed), synced_ids=[r["id"] for r in rows],
