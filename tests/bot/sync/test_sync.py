@@ -239,3 +239,22 @@ def test_the_scheduler_runs_the_syncs_at_once_and_on_the_interval(world: World) 
     finally:
         scheduler.shutdown()
     assert count(world, XeroInvoice) == len(demo.INVOICES) and count(world, SfAccount) == len(demo.ACCOUNTS_SF)
+
+
+def test_health_reports_freshness_failures_links_and_quota(world: World) -> None:
+    from datetime import timedelta
+
+    from bot.services.health import health
+    from bot.store.base import utcnow
+
+    world.xero.faults.corrupt_in_listings(demo.demo_uuid("invoice:INV-0050"))
+    sync = world.paidup().sync
+    sync.sync("salesforce"), sync.sync("xero")
+    report = health(world.db, stuck_before=utcnow() - timedelta(hours=1))
+    xero, salesforce = report.sources
+    assert (xero.source, xero.last_run_status, xero.open_failures) == ("xero", "partial", 1)
+    assert xero.last_success is not None and xero.quota["day_remaining"] > 4900
+    assert salesforce.quota["day_limit"] == 100_000 and salesforce.open_failures == 0
+    assert report.unlinked_accounts == 2  # Umbrella (a near miss) and Stark (no Xero contact)
+    assert report.unlinked_contacts_with_open_invoices == 2  # Umbrela Corporation and Wayne Enterprises
+    assert report.open_suggestions == 1 and len(report.duplicates) == 1
