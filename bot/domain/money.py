@@ -1,0 +1,38 @@
+"""Money as an amount with its currency, totals kept apart per currency, and formatting.
+
+Amounts in different currencies are never added together: ``totals_by_currency`` gives one
+``Money`` per currency code. ``format_money(Decimal("7200"), "EUR") == "€7,200.00"`` (Babel,
+locale ``en`` by default; JPY has no minor unit, so ``"¥7,200"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_currency
+
+DEFAULT_LOCALE = "en"
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    currency: str  # ISO 4217 code, e.g. "USD"
+    amount: Decimal
+
+    def formatted(self, locale: str = DEFAULT_LOCALE) -> str:
+        return format_money(self.amount, self.currency, locale)
+
+
+def format_money(amount: Decimal, currency: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The amount as a person in ``locale`` writes it, with the currency's own decimals."""
+    return format_currency(amount, currency.upper(), locale=locale)
+
+
+def totals_by_currency(amounts: Iterable[Money]) -> list[Money]:
+    """One total per currency, sorted by currency code; zero totals are kept."""
+    totals: dict[str, Decimal] = {}
+    for money in amounts:
+        totals[money.currency] = totals.get(money.currency, Decimal(0)) + money.amount
+    return [Money(code, total) for code, total in sorted(totals.items())]
