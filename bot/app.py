@@ -10,8 +10,10 @@ from datetime import timedelta
 from functools import cached_property
 
 import httpx
+from slack_bolt import App
 from starlette.applications import Starlette
 
+from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
 from bot.config import AppConfig, ConfigError, Settings, load_app_config
 from bot.services.connect import XeroConnector
 from bot.store import migrate
@@ -154,6 +156,18 @@ class Paidup:
 
     def _xero_tenant(self) -> str | None:
         return self.xero.tenant_id
+
+    # --- Slack -----------------------------------------------------------------------------
+
+    @cached_property
+    def slack_app(self) -> App:
+        """The Bolt app with every Slack listener registered (calls auth.test once when built)."""
+        return build_slack_app(self.settings, slack_services(self))
+
+    def slack_endpoint(self) -> SlackEndpoint:
+        """``POST /slack/events`` serving ``slack_app``: pass it to ``web_app(slack=...)``."""
+        secret = self.settings.slack_signing_secret
+        return slack_endpoint(self.slack_app, secret.get_secret_value() if secret else "")
 
     def web_app(self, slack: SlackEndpoint | None = None) -> Starlette:
         """The HTTP endpoints; ``slack`` serves /slack/events (the Bolt request handler)."""

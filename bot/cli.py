@@ -118,10 +118,30 @@ def demo(db_path: str | None, script: Any) -> None:
 
 @cli.command()
 @click.option("--http", "http_mode", is_flag=True, help="Serve HTTP on PORT even if SLACK_APP_TOKEN is set.")
-@click.option("--port", type=int, help="Override PORT.")
-def serve(http_mode: bool, port: int | None) -> None:
-    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT; plus the scheduler."""
-    not_built("`paidup serve`", "issue 6: the Slack bot")
+@click.option("--port", type=click.IntRange(1, 65535), help="Override PORT (HTTP mode).")
+@click.pass_obj
+@clean_errors
+def serve(obj: Context, http_mode: bool, port: int | None) -> None:
+    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT; plus the scheduler.
+
+    HTTP mode serves POST /slack/events, POST /xero/webhooks, GET /xero/callback and GET /healthz.
+    Stops cleanly on SIGTERM or Ctrl-C.
+    """
+    from bot.app import Paidup
+    from bot.chat.modes import require_slack_secrets, socket_mode_wanted
+    from bot.chat.serve import serve as run
+
+    settings = obj.settings
+    paidup = Paidup(settings)
+    socket_mode = socket_mode_wanted(settings, paidup.config, force_http=http_mode)
+    require_slack_secrets(settings, socket_mode=socket_mode)
+    where = "Socket Mode" if socket_mode else f"HTTP on port {settings.port if port is None else port}"
+    click.echo(f"Paidup is serving Slack over {where}; Ctrl-C or SIGTERM stops it.", err=True)
+    try:
+        run(paidup, force_http=http_mode, port=port)
+    finally:
+        paidup.close()
+    click.echo("Paidup stopped.", err=True)
 
 
 @cli.command()
@@ -191,13 +211,27 @@ def alerts_run(job: str) -> None:
 
 @cli.command()
 @click.option("--teams", is_flag=True, help="Write the Microsoft Teams app manifest instead.")
+@click.option("--url", "base_url", default="https://YOUR-HOST", show_default=True,
+              help="Public base URL of `paidup serve --http` (HTTP mode only); the placeholder must be replaced "
+                   "before pasting. Request URLs become <url>/slack/events.")
 @click.pass_obj
 @clean_errors
-def manifest(obj: Context, teams: bool) -> None:
-    """Print the Slack app manifest (YAML) for the current app.yml."""
-    load_app_config(obj.settings.config_path)  # a bad app.yml is reported before anything else
-    not_built("`paidup manifest --teams`" if teams else "`paidup manifest`",
-              "issue 10: Teams" if teams else "issue 6: the Slack bot")
+def manifest(obj: Context, teams: bool, base_url: str) -> None:
+    """Print the Slack app manifest (YAML) for the current app.yml.
+
+    Socket Mode follows slack.socket_mode in app.yml, or (when that is null) whether SLACK_APP_TOKEN is set.
+    """
+    import yaml
+
+    from bot.chat.modes import socket_mode_wanted
+    from bot.services.manifest import build_manifest
+
+    config = load_app_config(obj.settings.config_path)  # a bad app.yml is reported before anything else
+    if teams:
+        not_built("`paidup manifest --teams`", "issue 10: Teams")
+    socket = socket_mode_wanted(obj.settings, config)
+    click.echo(yaml.safe_dump(build_manifest(config, socket_mode=socket, base_url=base_url), sort_keys=False, width=120,
+                              allow_unicode=True), nl=False)
 
 
 def main() -> None:

@@ -1,0 +1,85 @@
+"""`paidup serve`: migrate, start the scheduler and the webhook worker, then talk to Slack over
+Socket Mode or HTTP until SIGTERM/SIGINT, and shut down cleanly."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import Paidup
+from bot.chat.modes import require_slack_secrets, socket_mode_wanted
+from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
+from bot.jobs import build_scheduler, sync_jobs
+
+log = logging.getLogger(__name__)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@contextmanager
+def background_work(paidup: Paidup) -> Iterator[None]:
+    """The scheduler (syncs, reconcile, retries, webhook sweep) and the webhook worker, while serving."""
+    scheduler = build_scheduler(sync_jobs(paidup.config, paidup.sync), paidup.config.alerts.timezone)
+    scheduler.start()
+    paidup.webhook_worker.start()
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)
+        paidup.webhook_worker.stop()
+
+
+def serve(paidup: Paidup, *, force_http: bool = False, port: int | None = None) -> str:
+    """Run until a signal; returns the mode it ran in ("socket" or "http"). ConfigError before anything starts."""
+    settings = paidup.settings
+    socket_mode = socket_mode_wanted(settings, paidup.config, force_http=force_http)
+    require_slack_secrets(settings, socket_mode=socket_mode)
+    paidup.migrate()
+    app = build_slack_app(settings, slack_services(paidup), socket_mode=socket_mode)
+    with background_work(paidup):
+        if socket_mode:
+            assert settings.slack_app_token is not None  # checked by require_slack_secrets
+            run_socket_mode(SocketModeHandler(app, settings.slack_app_token.get_secret_value()))
+        else:
+            assert settings.slack_signing_secret is not None  # checked by require_slack_secrets
+            endpoint = slack_endpoint(app, settings.slack_signing_secret.get_secret_value())
+            run_http(paidup.web_app(slack=endpoint), settings.port if port is None else port)
+    return "socket" if socket_mode else "http"
+
+
+@contextmanager
+def stop_signals() -> Iterator[threading.Event]:
+    """SIGTERM/SIGINT set the yielded event instead of killing the process, so shutdown runs its
+    ``finally`` blocks; the previous handlers come back afterwards."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def run_socket_mode(handler: SocketModeHandler) -> None:
+    with stop_signals() as stop:
+        handler.connect()
+        log.info("serve.socket_mode.connected")
+        try:
+            stop.wait()
+        finally:
+            handler.close()
+
+
+def run_http(web_app: object, port: int) -> None:
+    """uvicorn on 0.0.0.0:port. uvicorn catches SIGTERM/SIGINT itself (finishes in-flight requests)
+    and re-raises the signal when done; ``stop_signals`` turns that into a normal return."""
+    config = uvicorn.Config(web_app, host="0.0.0.0", port=port, log_level="warning", lifespan="off",  # noqa: S104
+                            access_log=False, timeout_graceful_shutdown=10)
+    with stop_signals():
+        log.info("serve.http.listening", extra={"port": port})
+        uvicorn.Server(config).run()

@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions, typed data in, Block Kit dicts out (no client, no clock)."""

@@ -1,0 +1,109 @@
+"""`/paidup` through the real HTTP endpoint, signed as Slack signs it; answers checked where the
+person sees them (the ack body, or the stand-in's record of response_url posts)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.chat.slack_app import build_slack_app, slack_endpoint
+from handlers.slack.dispatch import ROUTES, Route, decide
+from handlers.slack.questions import Question
+from handlers.slack.replies import Reply
+from handlers.slack.services import SlackServices
+from integrations.loopback import LoopbackServer
+from integrations.slack_sandbox import check_message_blocks
+from integrations.slack_sandbox.signing import post_signed
+
+from .conftest import SIGNING_SECRET, RunningBot, eventually
+
+
+def ack_body(bot: RunningBot, text: str) -> dict[str, Any]:
+    response = bot.post(bot.signer.slash_command("U0REP0001", text))
+    assert response.status_code == 200
+    return response.json()
+
+
+def block_text(blocks: list[dict[str, Any]]) -> str:
+    return json.dumps(blocks)
+
+
+def test_help_is_in_the_ack_body_as_ephemeral_block_kit(bot: RunningBot) -> None:
+    answer = ack_body(bot, "help")
+    assert answer["response_type"] == "ephemeral" and answer["text"].startswith("Paidup help")
+    assert "/paidup overdue mine" in block_text(answer["blocks"])
+    assert check_message_blocks(answer["blocks"]) == []
+    assert ack_body(bot, "")["blocks"] == answer["blocks"]
+
+
+def test_a_mistyped_sub_command_gets_the_help_with_a_word_about_it(bot: RunningBot) -> None:
+    answer = ack_body(bot, "hepl")
+    assert "I don't know the sub-command `hepl`" in answer["blocks"][0]["text"]["text"]
+    assert "/paidup overdue mine" in block_text(answer["blocks"])
+
+
+def test_an_answer_not_built_yet_says_so_with_the_help_and_no_data(bot: RunningBot) -> None:
+    for text, name in (("overdue mine", "overdue"), ("acme", "status"), ("status Acme &amp; Co", "status"),
+                       ("health", "health")):
+        answer = ack_body(bot, text)
+        notice = answer["blocks"][0]["text"]["text"]
+        assert f"The *{name}* answer is not available yet" in notice, text
+        assert "What Paidup answers" in block_text(answer["blocks"])
+    assert bot.slack.state.calls("chat.postMessage") == []
+
+
+def test_hostile_input_gets_a_normal_answer(bot: RunningBot) -> None:
+    for text in ("x' OR Name != '", "a" * 5000, "💸 مرحبا", "<script>&lt;"):
+        response = bot.post(bot.signer.slash_command("U0REP0001", text))
+        assert response.status_code == 200 and response.json()["blocks"]
+
+
+def test_the_question_is_unescaped_and_routed(bot: RunningBot) -> None:
+    decision = decide(Question("U1", "C1", "status O'Brien & Sons"))
+    assert decision.route == ROUTES["status"] and decision.question.text == "O'Brien & Sons"
+    assert decide(Question("U1", "C1", "INV-0042")).route == ROUTES["status"]
+    assert decide(Question("U1", "C1", "overdeu")).route is None
+    assert decide(Question("U1", "C1", "Overdue all")).question.text == "all"
+
+
+class EchoStatus:
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def answer(self, question: Question) -> str:
+        self.asked.append(question.text)
+        return f"{question.text}: nothing due"
+
+
+def echo_status(service: object, question: Question) -> Reply:
+    assert isinstance(service, EchoStatus)
+    text = service.answer(question)
+    return Reply(text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+
+
+def test_a_plugged_in_service_answers_through_response_url_after_the_ack(bot: RunningBot) -> None:
+    service = EchoStatus()
+    plugged = SlackServices(command="/paidup", answers="ephemeral", first_time=lambda key: True,
+                            find=lambda name: service if name == "status" else None,
+                            routes={**ROUTES, "status": Route("status", "status", echo_status)})
+    app = build_slack_app(bot.paidup.settings, plugged)
+    with LoopbackServer(bot.paidup.web_app(slack=slack_endpoint(app, SIGNING_SECRET))) as server:
+        response = post_signed(server.url + "/slack/events", bot.signer.slash_command("U0REP0001", "status Acme"))
+    assert response.status_code == 200 and response.text == ""
+    [answer] = eventually(lambda: bot.slack.state.ephemeral_for("U0REP0001"))
+    assert (answer.text, answer.via) == ("Acme: nothing due", "response_url")
+    assert service.asked == ["Acme"]
+
+
+def test_a_failing_service_tells_the_person_without_a_traceback(bot: RunningBot) -> None:
+    def broken(service: object, question: Question) -> Reply:
+        raise RuntimeError("database password hunter2 rejected")
+
+    plugged = SlackServices(command="/paidup", answers="ephemeral", first_time=lambda key: True,
+                            find=lambda name: object(), routes={**ROUTES, "status": Route("status", "status", broken)})
+    app = build_slack_app(bot.paidup.settings, plugged)
+    with LoopbackServer(bot.paidup.web_app(slack=slack_endpoint(app, SIGNING_SECRET))) as server:
+        response = post_signed(server.url + "/slack/events", bot.signer.slash_command("U0REP0001", "acme"))
+        assert response.status_code == 200
+        [answer] = eventually(lambda: bot.slack.state.ephemeral_for("U0REP0001"))
+    assert answer.text.startswith("Sorry, something went wrong") and "hunter2" not in answer.text
