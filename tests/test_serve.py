@@ -19,6 +19,7 @@ from integrations.loopback import LoopbackServer
 from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackRequestSigner, SlackState, create_slack_sandbox
 from integrations.slack_sandbox.signing import post_signed
 from tests.conftest import ROOT
+from tests.handlers.slack.socket_mode_stub import SocketModeStub
 from tests.test_cli import run
 
 PAIDUP = Path(sys.executable).with_name("paidup")
@@ -95,3 +96,29 @@ def test_socket_mode_needs_the_bot_token_not_the_signing_secret(workdir: Path) -
     result = run("serve", cwd=workdir, env={"SLACK_APP_TOKEN": "xapp-1-test"})
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN not set" in result.stderr and "SLACK_SIGNING_SECRET" not in result.stderr.split(":")[1]
+
+
+def test_serve_in_socket_mode_acks_a_slash_command_with_the_help_then_stops(workdir: Path) -> None:
+    stub = SocketModeStub()
+    env = {"SLACK_BOT_TOKEN": DEFAULT_BOT_TOKEN, "SLACK_APP_TOKEN": "xapp-1-A0PAIDUPAPP-test",
+           "SLACK_API_URL": stub.api_url, "DATABASE_URL": f"sqlite:///{workdir / 'paidup.db'}"}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("PAIDUP_", "SLACK_", "XERO_", "SALESFORCE_")) and k != "DATABASE_URL"}
+    process = subprocess.Popen([str(PAIDUP), "serve"], cwd=workdir, env={**clean, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        command = SlackRequestSigner(SIGNING_SECRET).slash_command("U0REP0001", "help").payload()
+        stub.send({"envelope_id": "env-1", "type": "slash_commands", "payload": command,
+                   "accepts_response_payload": True})
+        ack = stub.acks.get(timeout=30)
+        assert ack["envelope_id"] == "env-1" and ack["payload"]["text"].startswith("Paidup help")
+        assert "apps.connections.open" in stub.api_calls
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        stub.close()
+    assert process.returncode == 0, stderr
+    assert "Socket Mode" in stderr and "Paidup stopped." in stderr and "Traceback" not in stderr
