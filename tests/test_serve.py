@@ -122,3 +122,13 @@ def test_serve_in_socket_mode_acks_a_slash_command_with_the_help_then_stops(work
         stub.close()
     assert process.returncode == 0, stderr
     assert "Socket Mode" in stderr and "Paidup stopped." in stderr and "Traceback" not in stderr
+
+
+def test_a_bot_token_slack_refuses_is_one_message_and_exit_2(workdir: Path, slack: tuple[SlackState, str]) -> None:
+    _, slack_url = slack
+    result = run("serve", "--http", cwd=workdir, env={
+        "SLACK_BOT_TOKEN": "xoxb-revoked", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack_url + "/api/",
+        "DATABASE_URL": f"sqlite:///{workdir / 'paidup.db'}"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Slack refused SLACK_BOT_TOKEN" in result.stderr and "invalid_auth" in result.stderr
+    assert "xoxb-revoked" not in result.stderr

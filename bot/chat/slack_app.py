@@ -12,6 +12,7 @@ from typing import Protocol
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette import SlackRequestHandler
+from slack_bolt.error import BoltError
 from slack_bolt.request.internals import parse_body
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
@@ -21,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 import handlers.slack
 from bot.chat.modes import require_slack_secrets
 from bot.chat.seen_events import SeenEvents
-from bot.config import AppConfig, Settings
+from bot.config import AppConfig, ConfigError, Settings
 from bot.store.session import Database
 from bot.web import SlackEndpoint
 from handlers.slack.services import SlackServices
@@ -61,9 +62,16 @@ def build_slack_app(settings: Settings, services: SlackServices, *, socket_mode:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
-    app = App(client=client, signing_secret=secret, request_verification_enabled=bool(secret) or not socket_mode,
-              process_before_response=False, ignoring_self_events_enabled=True,
-              logger=logging.getLogger("paidup.slack"))
+    try:
+        app = App(client=client, signing_secret=secret, request_verification_enabled=bool(secret) or not socket_mode,
+                  process_before_response=False, ignoring_self_events_enabled=True,
+                  logger=logging.getLogger("paidup.slack"))
+    except BoltError as exc:  # auth.test answered ok: false
+        raise ConfigError(f"Slack refused SLACK_BOT_TOKEN ({exc}); copy the Bot User OAuth Token (xoxb-...) "
+                          "from the Slack app's OAuth & Permissions page") from None
+    except OSError as exc:  # urllib's URLError: Slack (SLACK_API_URL) could not be reached
+        raise ConfigError(f"cannot reach Slack at {settings.slack_api_url} ({getattr(exc, 'reason', exc)}); "
+                          "check SLACK_API_URL and the network") from None
     handlers.slack.register(app, services)
     return app
 

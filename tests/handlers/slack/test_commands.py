@@ -21,6 +21,7 @@ from .conftest import SIGNING_SECRET, RunningBot, eventually
 def ack_body(bot: RunningBot, text: str) -> dict[str, Any]:
     response = bot.post(bot.signer.slash_command("U0REP0001", text))
     assert response.status_code == 200
+    assert response.elapsed.total_seconds() < 1.0  # Slack allows 3 s
     return response.json()
 
 
