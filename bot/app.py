@@ -16,6 +16,10 @@ from starlette.applications import Starlette
 from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
 from bot.config import AppConfig, ConfigError, Settings, load_app_config
 from bot.services.connect import XeroConnector
+from bot.services.overdue import OverdueService
+from bot.services.people import PeopleService
+from bot.services.resolution import AccountResolver
+from bot.services.status import StatusService
 from bot.store import migrate
 from bot.store.session import Database
 from bot.store.tokens import DatabaseTokenStore, SecretBox
@@ -143,6 +147,23 @@ class Paidup:
     def sync(self) -> SyncService:
         # Clients are built on first use, so a missing Xero setup doesn't stop a Salesforce sync.
         return SyncService(self.db, self.config, lambda: self.xero, lambda: self.salesforce)
+
+    @cached_property
+    def resolver(self) -> AccountResolver:
+        return AccountResolver(self.db)
+
+    @cached_property
+    def status(self) -> StatusService:
+        # Live refreshes of a stale contact go through the sync service (built on first use).
+        return StatusService(self.db, self.config, self.resolver, lambda: self.sync)
+
+    @cached_property
+    def people(self) -> PeopleService:
+        return PeopleService(self.db)
+
+    @cached_property
+    def overdue(self) -> OverdueService:
+        return OverdueService(self.db, self.config)
 
     @cached_property
     def webhook_worker(self) -> WebhookWorker:

@@ -1,0 +1,176 @@
+""""Has Acme paid?": an account's receivables from the mirror, with how fresh they are.
+
+``StatusService.ask("acme")`` resolves the name (``AccountResolver``) and, for one clear account,
+builds a ``StatusAnswer``: amounts due and overdue per currency, open invoices (capped, with a
+count of the rest), the last payment, open credit, closed-won deals not yet invoiced, and "as
+of". When the mirror is older than ``sync.stale_after_minutes`` it first refreshes that
+account's contacts and open invoices live (two Xero calls at most); if that fails the answer
+comes from the mirror marked ``stale``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.config import AppConfig
+from bot.domain.aging import local_today
+from bot.domain.money import Money
+from bot.domain.xero_links import salesforce_record_path
+from bot.services import account_ledger as ledger
+from bot.services.account_ledger import InvoiceSummary, PaymentSummary, UninvoicedDeal
+from bot.services.resolution import AccountRef, AccountResolver, Resolution
+from bot.store.base import utcnow
+from bot.store.mirror import SfUser, XeroContact, XeroInvoice
+from bot.store.session import Database
+from bot.store.state import SyncRun
+from bot.sync.service import SyncService
+
+log = logging.getLogger(__name__)
+
+MAX_OPEN_INVOICES = 10  # the rest are counted; a status card stays within Block Kit's limits
+MAX_DEALS = 5
+MAX_REFRESH_IDS = 50
+WHOLE_SOURCE_RUNS = ("full", "incremental", "reconcile")
+RUNNING_SYNC_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class StatusAnswer:
+    account: AccountRef
+    display_name: str
+    sf_account_id: str | None
+    salesforce_path: str | None  # join to the Salesforce instance URL for a link
+    owner_id: str | None
+    owner_name: str | None
+    xero_contact_ids: tuple[str, ...]
+    due: list[Money]  # per currency, never mixed
+    overdue: list[Money]
+    open_invoices: list[InvoiceSummary]  # most overdue first, at most MAX_OPEN_INVOICES
+    more_open_invoices: int  # open invoices not listed
+    asked_invoice: InvoiceSummary | None  # the invoice named in the question, whatever its status
+    last_payment: PaymentSummary | None
+    credit: list[Money]  # open credit notes' remaining credit, per currency
+    uninvoiced_deals: list[UninvoicedDeal]  # for "Create invoice"
+    today: date  # in alerts.timezone; what days overdue count from
+    as_of: datetime | None  # the mirror's freshness for this account (aware UTC)
+    stale: bool  # older than sync.stale_after_minutes and a live refresh was not possible
+    refreshed_live: bool  # refreshed from Xero just now
+
+
+@dataclass(frozen=True)
+class StatusReply:
+    """The resolution, and the answer when it found one account."""
+
+    resolution: Resolution
+    answer: StatusAnswer | None
+
+
+class StatusService:
+    def __init__(self, db: Database, config: AppConfig, resolver: AccountResolver,
+                 sync: Callable[[], SyncService] | None = None, clock: Callable[[], datetime] = utcnow) -> None:
+        """``sync`` gives the sync service for live refreshes (None: answer from the mirror only)."""
+        self.db = db
+        self.config = config
+        self.resolver = resolver
+        self._sync = sync
+        self.clock = clock
+
+    @property
+    def stale_after(self) -> timedelta:
+        return timedelta(minutes=self.config.sync.stale_after_minutes)
+
+    def ask(self, query: str, invoice_number: str | None = None) -> StatusReply:
+        """Resolve ``query`` (or ``invoice_number``, which wins) and answer for one clear account."""
+        resolution = self.resolver.resolve(query, invoice_number)
+        account = resolution.account
+        if account is None:
+            return StatusReply(resolution, None)
+        return StatusReply(resolution, self.for_account(account, asked_invoice_id=resolution.invoice_id))
+
+    def for_key(self, key: str) -> StatusAnswer | None:
+        """The answer for an ``AccountRef.key`` (a "pick one" button's value)."""
+        account = self.resolver.by_key(key)
+        return self.for_account(account) if account else None
+
+    def for_account(self, account: AccountRef, asked_invoice_id: str | None = None) -> StatusAnswer:
+        now = self.clock()
+        with self.db.session() as s:
+            as_of = freshness(s, account.xero_contact_ids)
+            open_ids = _open_invoice_ids(s, account.xero_contact_ids)
+        refreshed = stale = False
+        if account.xero_contact_ids and (as_of is None or now - as_of > self.stale_after):
+            refreshed = self._refresh(account.xero_contact_ids, [*open_ids, *filter(None, [asked_invoice_id])], now)
+            stale = not refreshed
+            as_of = now if refreshed else as_of
+        with self.db.session() as s:
+            return self._compose(s, account, asked_invoice_id, now, as_of, stale, refreshed)
+
+    def _compose(self, s: Session, account: AccountRef, asked_invoice_id: str | None, now: datetime,
+                 as_of: datetime | None, stale: bool, refreshed: bool) -> StatusAnswer:
+        today = local_today(now, self.config.alerts.timezone)
+        contacts = account.xero_contact_ids
+        invoices = ledger.open_invoices(s, contacts, today, MAX_OPEN_INVOICES)
+        owner_name = s.scalar(select(SfUser.name).where(SfUser.id == account.owner_id)) if account.owner_id else None
+        display_name = account.name or s.scalar(select(XeroContact.name).where(XeroContact.id.in_(contacts))) or ""
+        return StatusAnswer(
+            account=account, display_name=display_name, sf_account_id=account.sf_account_id,
+            salesforce_path=salesforce_record_path("Account", account.sf_account_id) if account.sf_account_id else None,
+            owner_id=account.owner_id, owner_name=owner_name, xero_contact_ids=contacts,
+            due=invoices.due, overdue=invoices.overdue, open_invoices=invoices.shown,
+            more_open_invoices=invoices.count - len(invoices.shown),
+            asked_invoice=ledger.invoice_by_id(s, asked_invoice_id, today) if asked_invoice_id else None,
+            last_payment=ledger.last_payment(s, contacts), credit=ledger.open_credit(s, contacts),
+            uninvoiced_deals=ledger.uninvoiced_deals(s, account.sf_account_id, MAX_DEALS),
+            today=today, as_of=as_of, stale=stale, refreshed_live=refreshed)
+
+    def _refresh(self, contact_ids: tuple[str, ...], invoice_ids: list[str], now: datetime) -> bool:
+        """Fetch these contacts and invoices from Xero now; False when that was not possible."""
+        if self._sync is None or self._xero_sync_running(now):
+            return False
+        try:
+            sync = self._sync()
+            runs = [sync.fetch_records("contacts", list(contact_ids[:MAX_REFRESH_IDS]), kind="refresh")]
+            if invoice_ids:
+                runs.append(sync.fetch_records("invoices", invoice_ids[:MAX_REFRESH_IDS], kind="refresh"))
+        except Exception:  # any failure means: answer from the mirror, marked stale
+            log.warning("live refresh of Xero contacts %s failed", ",".join(contact_ids), exc_info=True)
+            return False
+        if any(run.status not in ("ok", "partial") for run in runs):
+            log.warning("live refresh of Xero contacts %s: %s", ",".join(contact_ids),
+                        "; ".join(run.error or run.status for run in runs))
+            return False
+        with self.db.session() as s:
+            s.execute(update(XeroContact).where(XeroContact.id.in_(contact_ids)).values(refreshed_at=now))
+        return True
+
+    def _xero_sync_running(self, now: datetime) -> bool:
+        """A Xero sync holds the lease: a refresh would wait for it, so answer from the mirror."""
+        with self.db.session() as s:
+            return s.scalar(select(func.count()).select_from(SyncRun).where(
+                SyncRun.source == "xero", SyncRun.status == "running",
+                SyncRun.started_at > now - RUNNING_SYNC_WINDOW)) > 0
+
+
+def freshness(session: Session, contact_ids: tuple[str, ...]) -> datetime | None:
+    """When the mirror last matched Xero for these contacts: the last whole Xero sync that
+    succeeded, or the contacts' own live refresh when that is later."""
+    synced = session.scalar(select(func.max(SyncRun.finished_at)).where(
+        SyncRun.source == "xero", SyncRun.status.in_(("ok", "partial")), SyncRun.kind.in_(WHOLE_SOURCE_RUNS)))
+    refreshed_times = list(session.scalars(select(XeroContact.refreshed_at).where(XeroContact.id.in_(contact_ids))))
+    refreshed = min(refreshed_times) if refreshed_times and None not in refreshed_times else None
+    if synced is None or (refreshed is not None and refreshed > synced):
+        return refreshed
+    return synced
+
+def _open_invoice_ids(session: Session, contact_ids: tuple[str, ...]) -> list[str]:
+    if not contact_ids:
+        return []
+    return list(session.scalars(select(XeroInvoice.id).where(
+        XeroInvoice.contact_id.in_(contact_ids), XeroInvoice.status.in_(("AUTHORISED", "SUBMITTED")))
+        .order_by(XeroInvoice.due_date).limit(MAX_REFRESH_IDS)))
