@@ -1,20 +1,22 @@
-"""Which answer a `/paidup` sub-command asks for, and the table where services plug in.
+"""Which answer a question asks for (`/paidup` text, a DM, a mention), and the table where the
+bot's services plug in.
 
-Each sub-command names the bot service it needs (``Paidup.<service>``) and an ``answer`` function
-``(service, question) -> Reply`` that calls it once and renders the result with ``blocks/``. While
-either is missing the person gets the help and a plain sentence that the answer is not available
-yet (never made-up data). To plug an answer in: write ``commands/<name>.py`` (or a module beside it) with the answer
-function and set it in ``ROUTES``
-(``SlackServices.routes`` defaults to it; tests pass their own).
+The intent parser (``bot.domain.intents``) reads the text; each kind of intent has a route naming
+the bot service it needs (``Paidup.<service>``) and an ``answer`` function ``(service, question)
+-> Reply`` that calls it once and renders the result with ``blocks/`` (``question.intent`` is the
+typed intent). While either is missing the person gets the help and a plain sentence that the
+answer is not available yet (never made-up data). To plug an answer in: write the answer function
+in its own module under ``handlers/slack/answers/`` and set it in ``ROUTES`` (``SlackServices.routes``
+defaults to it; tests pass their own).
 
-    /paidup                    → help
-    /paidup help               → help
-    /paidup status acme        → status
-    /paidup overdue [mine|all] → overdue
-    /paidup invoice [deal]     → invoice
-    /paidup health             → health
-    /paidup acme | INV-0042    → status (anything else is an account or invoice number)
-    /paidup hepl | overdeu     → help (a near miss of a sub-command is a typo, not an account)
+    /paidup | help                  → help
+    /paidup acme | status acme      → status        has Acme paid? / did Globex pay INV-0042?
+    /paidup INV-0042                → status        (invoice number)
+    /paidup overdue [mine|all]      → overdue       overdue for me
+    /paidup invoice [deal]          → invoice
+    /paidup health                  → health
+    /paidup hepl | overdeu          → help, "I don't know the sub-command" (a near miss is a typo)
+    hi | ???                        → help, "I didn't understand"
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bot.domain.intents import HealthIntent, HelpIntent, InvoiceIntent, OverdueIntent, StatusIntent, UnknownIntent
 from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
 
 Answer = Callable[[object, Question], Reply]
-HELP_WORDS = frozenset({"", "help", "?", "-h", "--help"})
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,14 @@ ROUTES: dict[str, Route] = {
     "invoice": Route("invoice", "invoicing"),
     "health": Route("health", "health_report"),
 }
-STATUS_FALLBACK = "status"
+ROUTE_OF_INTENT: dict[type, str] = {StatusIntent: "status", OverdueIntent: "overdue", InvoiceIntent: "invoice",
+                                    HealthIntent: "health"}
+SUB_COMMANDS = ("status", "overdue", "invoice", "health", "help")
 
 
 @dataclass(frozen=True)
 class Decision:
-    """What to do with a command: show help (with an optional notice) or answer through a route."""
+    """What to do with a question: show help (with an optional notice) or answer through a route."""
 
     route: Route | None
     question: Question
@@ -57,15 +61,18 @@ class Decision:
 
 def decide(question: Question, routes: Mapping[str, Route] = ROUTES) -> Decision:
     """Pure and fast (runs before the ack): pick the route for ``question``."""
-    word = question.first_word
-    if word in HELP_WORDS:
-        return Decision(None, question)
-    route = routes.get(word)
-    if route is not None:
-        return Decision(route, Question(question.user_id, question.channel_id, question.rest))
-    if not question.rest and difflib.get_close_matches(word, [*routes, "help"], n=1, cutoff=0.75):
+    word = question.single_word
+    if word and word not in SUB_COMMANDS and difflib.get_close_matches(word, SUB_COMMANDS, n=1, cutoff=0.75):
         return Decision(None, question, f"I don't know the sub-command `{word}`. Here is what I can do:")
-    return Decision(routes.get(STATUS_FALLBACK), question)
+    intent = question.intent
+    if isinstance(intent, HelpIntent):
+        return Decision(None, question)
+    if isinstance(intent, UnknownIntent):
+        return Decision(None, question, "I didn't understand that. Here is what I can answer:")
+    route = routes.get(ROUTE_OF_INTENT.get(type(intent), ""))
+    if route is None:
+        return Decision(None, question, "I can't answer that yet. Here is what I can answer:")
+    return Decision(route, question)
 
 
 def not_available(route: Route) -> str:

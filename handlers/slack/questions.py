@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import html
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-MAX_TEXT = 4000  # longer input is cut before anything looks at it
+from bot.domain.intents import HelpIntent, Intent, clean_chat_text, parse_intent
 
 
 @dataclass(frozen=True)
 class Question:
     user_id: str
     channel_id: str
-    text: str  # unescaped (Slack sends &amp; &lt; &gt;), mentions of the bot removed, trimmed
+    raw: str  # the text as Slack sent it (HTML-escaped, with mention markup)
+    intent: Intent = field(default_factory=HelpIntent)  # what was asked (bot.domain.intents)
+
+    @classmethod
+    def parse(cls, user_id: str, channel_id: str, raw: str) -> Question:
+        return cls(user_id, channel_id, raw, parse_intent(raw))
 
     @property
-    def first_word(self) -> str:
-        return self.text.split(maxsplit=1)[0].lower() if self.text else ""
+    def text(self) -> str:
+        """As the person typed it: unescaped, mentions and links removed, spaces squeezed, length capped."""
+        return clean_chat_text(self.raw)
 
     @property
-    def rest(self) -> str:
-        parts = self.text.split(maxsplit=1)
-        return parts[1] if len(parts) == 2 else ""
-
-
-def clean_text(raw: str) -> str:
-    """Slack's text as the person typed it: entities unescaped, user mentions dropped, spaces squeezed."""
-    text = html.unescape(MENTION.sub(" ", raw[:MAX_TEXT]))
-    return " ".join(text.split())
+    def single_word(self) -> str | None:
+        words = self.text.split()
+        return words[0].casefold() if len(words) == 1 else None

@@ -8,21 +8,15 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from handlers.slack.blocks.help import help_blocks, help_text
+from handlers.slack.conversation import help_reply
 from handlers.slack.dispatch import answerable, decide, not_available
-from handlers.slack.questions import Question, clean_text
-from handlers.slack.replies import Reply
+from handlers.slack.questions import Question
 from handlers.slack.services import SlackServices
-
-
-def help_reply(services: SlackServices, notice: str | None = None) -> Reply:
-    return Reply(help_text(services.command), help_blocks(services.command, notice), services.answers)
 
 
 def paidup_command(services: SlackServices) -> Callable[..., None]:
     def on_paidup(ack: Ack, respond: Respond, command: dict[str, Any]) -> None:
-        question = Question(command.get("user_id", ""), command.get("channel_id", ""),
-                            clean_text(command.get("text", "")))
+        question = Question.parse(command.get("user_id", ""), command.get("channel_id", ""), command.get("text", ""))
         decision = decide(question, services.routes)
         if decision.route is None:
             ack(**help_reply(services, decision.notice).as_response())
@@ -33,6 +27,6 @@ def paidup_command(services: SlackServices) -> Callable[..., None]:
             return
         ack()  # the service may take longer than Slack's 3 s; the answer follows through response_url
         answer, service = found
-        respond(**answer(service, decision.question).as_response())
+        respond(**answer(service, question).as_response())
 
     return on_paidup

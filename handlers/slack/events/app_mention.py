@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from handlers.slack.conversation import answer_question
-from handlers.slack.questions import Question, clean_text
+from handlers.slack.questions import Question
 from handlers.slack.services import SlackServices
 
 
@@ -18,7 +18,7 @@ def app_mention(services: SlackServices) -> Callable[..., None]:
         if event.get("bot_id") or not event.get("user"):
             return
         channel, user = event["channel"], event["user"]
-        reply = answer_question(services, Question(user, channel, clean_text(event.get("text", ""))))
+        reply = answer_question(services, Question.parse(user, channel, event.get("text", "")))
         if reply.visibility == "ephemeral":
             client.chat_postEphemeral(channel=channel, user=user, text=reply.text, blocks=reply.blocks,
                                       thread_ts=event.get("thread_ts"))

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Say
 
 from handlers.slack.conversation import answer_question
-from handlers.slack.questions import Question, clean_text
+from handlers.slack.questions import Question
 from handlers.slack.services import SlackServices
 
 
@@ -20,7 +20,7 @@ def is_person_in_dm(event: dict[str, Any]) -> bool:
 
 def direct_message(services: SlackServices) -> Callable[..., None]:
     def on_direct_message(event: dict[str, Any], say: Say) -> None:
-        question = Question(event["user"], event["channel"], clean_text(event.get("text", "")))
+        question = Question.parse(event["user"], event["channel"], event.get("text", ""))
         reply = answer_question(services, question)
         say(text=reply.text, blocks=reply.blocks, thread_ts=event.get("thread_ts"))
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from bot.chat.slack_app import build_slack_app, slack_endpoint
+from bot.domain.intents import StatusIntent
 from handlers.slack.dispatch import ROUTES, Route, decide
 from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
@@ -59,12 +60,17 @@ def test_hostile_input_gets_a_normal_answer(bot: RunningBot) -> None:
         assert response.status_code == 200 and response.json()["blocks"]
 
 
-def test_the_question_is_unescaped_and_routed(bot: RunningBot) -> None:
-    decision = decide(Question("U1", "C1", "status O'Brien & Sons"))
-    assert decision.route == ROUTES["status"] and decision.question.text == "O'Brien & Sons"
-    assert decide(Question("U1", "C1", "INV-0042")).route == ROUTES["status"]
-    assert decide(Question("U1", "C1", "overdeu")).route is None
-    assert decide(Question("U1", "C1", "Overdue all")).question.text == "all"
+def test_questions_are_routed_by_their_intent() -> None:
+    def route_of(text: str) -> str | None:
+        decision = decide(Question.parse("U1", "C1", text))
+        return decision.route.name if decision.route else None
+
+    status = decide(Question.parse("U1", "C1", "status O'Brien &amp; Sons"))
+    assert status.route == ROUTES["status"] and status.question.intent == StatusIntent("O'Brien & Sons")
+    assert decide(Question.parse("U1", "C1", "INV-0042")).question.intent == StatusIntent("", "INV-0042")
+    assert [route_of(t) for t in ("overdue all", "has Acme paid?", "invoice acme", "health", "overdeu", "hi", "")] \
+        == ["overdue", "status", "invoice", "health", None, None, None]
+    assert decide(Question.parse("U1", "C1", "hi")).notice.startswith("I didn't understand")
 
 
 class EchoStatus:
@@ -72,8 +78,9 @@ class EchoStatus:
         self.asked: list[str] = []
 
     def answer(self, question: Question) -> str:
-        self.asked.append(question.text)
-        return f"{question.text}: nothing due"
+        assert isinstance(question.intent, StatusIntent)
+        self.asked.append(question.intent.query)
+        return f"{question.intent.query}: nothing due"
 
 
 def echo_status(service: object, question: Question) -> Reply:
