@@ -115,3 +115,13 @@ def test_a_failing_service_tells_the_person_without_a_traceback(bot: RunningBot)
         assert response.status_code == 200
         [answer] = eventually(lambda: bot.slack.state.ephemeral_for("U0REP0001"))
     assert answer.text.startswith("Sorry, something went wrong") and "hunter2" not in answer.text
+
+
+def test_answers_follow_slack_answers_in_app_yml(bot: RunningBot) -> None:
+    in_channel = SlackServices(command="/owed", answers="in_channel", first_time=lambda key: True,
+                               find=lambda name: None)
+    app = build_slack_app(bot.paidup.settings, in_channel)
+    with LoopbackServer(bot.paidup.web_app(slack=slack_endpoint(app, SIGNING_SECRET))) as server:
+        request = bot.signer.slash_command("U0REP0001", "help", command="/owed")
+        answer = post_signed(server.url + "/slack/events", request).json()
+    assert answer["response_type"] == "in_channel" and "/owed overdue mine" in block_text(answer["blocks"])
