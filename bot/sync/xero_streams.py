@@ -129,6 +129,11 @@ def line_rows(invoice: Invoice) -> list[dict[str, Any]]:
             for n, line in enumerate(invoice.line_items)]
 
 
+def _tracked(row: dict[str, Any]) -> tuple[Any, ...]:
+    """What a reconcile compares when UpdatedDateUTC did not move (the columns ``store`` loads)."""
+    return (row["number"], row["status"], row["amount_paid"], row["amount_due"], row["currency"], row["due_date"])
+
+
 def _state(row: dict[str, Any]) -> InvoiceState:
     return InvoiceState(row["id"], row["number"], row["status"], row["amount_paid"], row["amount_due"],
                         row["currency"], row["due_date"])
@@ -157,7 +162,8 @@ class InvoiceStream(XeroStream):
                 continue
             row = invoice_row(invoice, now)
             before = known.get(invoice.invoice_id)
-            if before is not None and before[1] == invoice.updated_date_utc and not (self.ids or self.reconcile):
+            if before is not None and before[1] == invoice.updated_date_utc and not self.ids and (
+                    not self.reconcile or tuple(before[2:]) == _tracked(row)):
                 continue
             (new if before is None else changed).append(row)
             lines += line_rows(invoice)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from pydantic import SecretStr
@@ -258,3 +259,14 @@ def test_health_reports_freshness_failures_links_and_quota(world: World) -> None
     assert report.unlinked_accounts == 2  # Umbrella (a near miss) and Stark (no Xero contact)
     assert report.unlinked_contacts_with_open_invoices == 2  # Umbrela Corporation and Wayne Enterprises
     assert report.open_suggestions == 1 and len(report.duplicates) == 1
+
+
+def test_a_full_reconcile_rewrites_only_what_differs(world: World) -> None:
+    sync = world.paidup().sync
+    sync.sync("salesforce"), sync.sync("xero")
+    with world.xero.lock:  # a due date changed without UpdatedDateUTC moving (FACTS.md §5)
+        record = world.xero.ledger.invoice("INV-0090")
+        record["DueDate"] = record["DueDate"] + timedelta(days=14)
+    assert sync.sync("xero").per_entity["invoices"]["updated"] == 0  # invisible to If-Modified-Since
+    reconcile = sync.sync("xero", full=True)
+    assert reconcile.per_entity["invoices"]["updated"] == 1
