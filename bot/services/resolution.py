@@ -36,6 +36,8 @@ FUZZY_WINNER = 90  # a fuzzy score at least this, clearly ahead of the next, is 
 FUZZY_LEAD = 8
 FUZZY_CANDIDATE = 75
 FUZZY_CLOSEST = 40
+BACKGROUND_REBUILD_ABOVE = 5_000  # a bigger index is rebuilt in a thread while the old one answers
+WHOLE_SOURCE_RUNS = ("full", "incremental", "reconcile")
 
 Outcome = Literal["one", "several", "none"]
 
@@ -76,6 +78,7 @@ class _NameIndex:
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_contact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     sorted_keys: list[str] = field(default_factory=list)
+    by_initial: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # fuzzy scans these first
 
     def add(self, ref: AccountRef, names: Iterable[tuple[str, str]]) -> None:
         position = len(self.entries)
@@ -92,10 +95,12 @@ class _NameIndex:
 
     def finish(self) -> None:
         self.sorted_keys = sorted(self.by_name_key)
+        for key in self.sorted_keys:
+            self.by_initial[key[0]].append(key)
         self.positions = {ref.key: n for n, ref in enumerate(self.entries)}
 
 
-def _build_index(session: Session) -> _NameIndex:
+def build_name_index(session: Session) -> _NameIndex:
     accounts = session.execute(select(SfAccount.id, SfAccount.name, SfAccount.name_key, SfAccount.owner_id)
                                .where(SfAccount.is_deleted.is_(False)).order_by(SfAccount.name)).all()
     contacts = {row.id: row for row in session.execute(
@@ -122,28 +127,57 @@ def _build_index(session: Session) -> _NameIndex:
 
 
 def _mirror_version(session: Session) -> tuple[object, ...]:
-    """Changes whenever a sync run finishes or a link is made or removed."""
-    runs = session.execute(select(func.max(SyncRun.id), func.count(SyncRun.finished_at))).one()
+    """Changes when a whole-source sync stored changes, or a link is made or removed. (A record
+    fetched alone — a webhook, a live refresh — is named in the index from the next sync on.)"""
+    changed_run = session.scalar(select(func.max(SyncRun.id)).where(
+        SyncRun.kind.in_(WHOLE_SOURCE_RUNS), SyncRun.finished_at.is_not(None),
+        SyncRun.created + SyncRun.updated + SyncRun.deleted > 0))
     links = session.execute(select(func.max(AccountLink.id), func.count(AccountLink.id))).one()
-    return (*runs, *links)
+    return (changed_run, *links)
 
 
 class AccountResolver:
     """Resolves names and invoice numbers; safe to share between threads."""
 
-    def __init__(self, db: Database, build_index: Callable[[Session], _NameIndex] = _build_index) -> None:
+    def __init__(self, db: Database, build_index: Callable[[Session], _NameIndex] = build_name_index,
+                 background_above: int = BACKGROUND_REBUILD_ABOVE) -> None:
         self.db = db
         self._build = build_index
+        self._background_above = background_above
         self._index: _NameIndex | None = None
         self._version: tuple[object, ...] | None = None
         self._lock = threading.Lock()
+        self._rebuilding: threading.Thread | None = None
 
     def _current_index(self, session: Session) -> _NameIndex:
         version = _mirror_version(session)
         with self._lock:
-            if self._index is None or version != self._version:
-                self._index, self._version = self._build(session), version
+            if self._index is not None and version == self._version:
+                return self._index
+            if self._index is not None and len(self._index.entries) > self._background_above:
+                if self._rebuilding is None:
+                    self._rebuilding = threading.Thread(target=self._rebuild_in_background, args=(version,),
+                                                        name="account-index", daemon=True)
+                    self._rebuilding.start()
+                return self._index  # a minute-old name list beats a slow answer
+            self._index, self._version = self._build(session), version
             return self._index
+
+    def _rebuild_in_background(self, version: tuple[object, ...]) -> None:
+        try:
+            with self.db.session() as s:
+                index = self._build(s)
+            with self._lock:
+                self._index, self._version = index, version
+        finally:
+            with self._lock:
+                self._rebuilding = None
+
+    def wait_for_rebuild(self, timeout: float = 30.0) -> None:
+        """Block until a background rebuild (if one is running) has finished."""
+        thread = self._rebuilding
+        if thread is not None:
+            thread.join(timeout)
 
     def refresh(self) -> None:
         """Rebuild the name index now (e.g. after a sync in the same process)."""
@@ -244,8 +278,10 @@ def _with_every_word(index: _NameIndex, key: str) -> list[int]:
 
 
 def _fuzzy(index: _NameIndex, query: str, key: str) -> Resolution:
-    scored = process.extract(key, index.sorted_keys, scorer=fuzz.ratio, processor=None, limit=12,
-                             score_cutoff=FUZZY_CLOSEST)
+    # Names with the same first letter first (a typo there is rare); all names when none is close.
+    scored = process.extract(key, index.by_initial.get(key[0], []), scorer=fuzz.ratio, processor=None, limit=12,
+                             score_cutoff=FUZZY_CLOSEST) or process.extract(
+        key, index.sorted_keys, scorer=fuzz.ratio, processor=None, limit=12, score_cutoff=FUZZY_CLOSEST)
     ranked: list[tuple[int, float]] = []
     for name, score, _ in scored:
         for position in index.by_name_key[name]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.app import Paidup
-from bot.services.resolution import AccountResolver
+from bot.services.resolution import AccountResolver, build_name_index
 from bot.sync.linking import link_explicitly
 from integrations import demo_data as demo
 
@@ -116,3 +116,22 @@ def test_a_fresh_resolver_builds_its_index_on_first_use(paidup: Paidup) -> None:
     resolver.refresh()
     assert resolver.by_key("sf:nope") is None
     assert resolver.for_contact(CONTACT["globex"].id).sf_account_id == ACCOUNT["globex"].id
+
+
+def test_a_big_index_is_rebuilt_in_the_background_while_the_old_one_answers(paidup: Paidup) -> None:
+    resolver = AccountResolver(paidup.db, background_above=0)
+    assert resolver.resolve("Umbrela Corporation").account.sf_account_id is None
+    with paidup.db.session() as s:
+        link_explicitly(s, ACCOUNT["umbrella"].id, CONTACT["umbrella"].id, "U0REP0001", datetime.now(UTC))
+    resolver.resolve("Umbrela Corporation")  # answers from the old index, starts the rebuild
+    resolver.wait_for_rebuild()
+    assert resolver.resolve("Umbrela Corporation").account.sf_account_id == ACCOUNT["umbrella"].id
+
+
+def test_a_sync_that_changed_nothing_keeps_the_index(paidup: Paidup) -> None:
+    builds: list[int] = []
+    resolver = AccountResolver(paidup.db, build_index=lambda s: builds.append(1) or build_name_index(s))
+    resolver.resolve("Globex")
+    paidup.sync.sync("xero")  # incremental, nothing changed
+    resolver.resolve("Globex")
+    assert len(builds) == 1
