@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
 from sqlalchemy import and_, func, select
@@ -123,8 +124,16 @@ def _totals(invoices: Iterable[OverdueInvoice]) -> list[Money]:
 
 
 def _buckets(invoices: list[OverdueInvoice]) -> list[BucketTotal]:
-    return [BucketTotal(bucket.label, sum(1 for i in invoices if i.bucket == bucket.label),
-                        _totals(i for i in invoices if i.bucket == bucket.label)) for bucket in AGING_BUCKETS]
+    """Count and per-currency totals of each aging bucket, in one pass."""
+    counts = {bucket.label: 0 for bucket in AGING_BUCKETS}
+    sums: dict[str, dict[str, Decimal]] = {bucket.label: {} for bucket in AGING_BUCKETS}
+    for invoice in invoices:
+        counts[invoice.bucket] += 1
+        by_currency = sums[invoice.bucket]
+        money = invoice.amount_due
+        by_currency[money.currency] = by_currency.get(money.currency, Decimal(0)) + money.amount
+    return [BucketTotal(label, counts[label], [Money(code, total) for code, total in sorted(sums[label].items())])
+            for label in counts]
 
 
 def _overdue_invoices(session: Session, today: date) -> list[_Owned]:
@@ -144,11 +153,12 @@ def _overdue_invoices(session: Session, today: date) -> list[_Owned]:
         .outerjoin(SfAccount, and_(SfAccount.id == AccountLink.sf_account_id, SfAccount.is_deleted.is_(False)))
         .where(XeroInvoice.type == "ACCREC", XeroInvoice.status == "AUTHORISED", XeroInvoice.amount_due > 0,
                XeroInvoice.due_date < today)
-        .order_by(XeroInvoice.id, SfAccount.id.is_(None), SfAccount.id)).all()
+    ).all()
     found: dict[str, _Owned] = {}
     for (invoice_id, number, contact_id, due, currency, amount_due, contact_name, account_id, account_name,
          account_owner) in rows:
-        if invoice_id in found:
+        seen = found.get(invoice_id)
+        if seen is not None and (account_id is None or (seen.invoice.sf_account_id or "~") <= account_id):
             continue
         days = days_overdue(due, today)
         bucket = aging_bucket(days)
