@@ -45,8 +45,7 @@ def test_a_mistyped_sub_command_gets_the_help_with_a_word_about_it(bot: RunningB
 
 
 def test_an_answer_not_built_yet_says_so_with_the_help_and_no_data(bot: RunningBot) -> None:
-    for text, name in (("overdue mine", "overdue"), ("acme", "status"), ("status Acme &amp; Co", "status"),
-                       ("health", "health")):
+    for text, name in (("invoice acme", "invoice"), ("invoice", "invoice")):
         answer = ack_body(bot, text)
         notice = answer["blocks"][0]["text"]["text"]
         assert f"The *{name}* answer is not available yet" in notice, text
@@ -55,9 +54,11 @@ def test_an_answer_not_built_yet_says_so_with_the_help_and_no_data(bot: RunningB
 
 
 def test_hostile_input_gets_a_normal_answer(bot: RunningBot) -> None:
-    for text in ("x' OR Name != '", "a" * 5000, "💸 مرحبا", "<script>&lt;"):
+    for n, text in enumerate(("x' OR Name != '", "a" * 5000, "💸 مرحبا", "<script>&lt;")):
         response = bot.post(bot.signer.slash_command("U0REP0001", text))
-        assert response.status_code == 200 and response.json()["blocks"]
+        assert response.status_code == 200  # acked; the answer follows through response_url
+        answers = eventually(lambda n=n: bot.slack.state.ephemeral_for("U0REP0001")[n:])
+        assert answers and answers[0].blocks, text
 
 
 def test_questions_are_routed_by_their_intent() -> None:

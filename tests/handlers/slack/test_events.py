@@ -26,9 +26,9 @@ def test_help_in_a_dm_is_answered_in_the_dm(bot: RunningBot) -> None:
 
 
 def test_a_question_before_the_answers_exist_gets_help_and_says_so(bot: RunningBot) -> None:
-    assert bot.post(bot.signer.message_im("U0REP0002", "has O'Brien & Sons paid?")).status_code == 200
+    assert bot.post(bot.signer.message_im("U0REP0002", "invoice O'Brien & Sons")).status_code == 200
     [answer] = eventually(lambda: bot_answers_in_dm(bot, "U0REP0002"))
-    assert "The *status* answer is not available yet" in answer.blocks[0]["text"]["text"]
+    assert "The *invoice* answer is not available yet" in answer.blocks[0]["text"]["text"]
 
 
 def test_a_mention_is_answered_to_the_asker_only(bot: RunningBot) -> None:
