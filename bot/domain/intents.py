@@ -21,6 +21,10 @@ MAX_QUERY_CHARS = 120  # a company name or invoice number is never longer
 
 OverdueScope = Literal["mine", "all"]
 
+# What to show someone the parser did not understand; each parses to the intent it illustrates.
+EXAMPLES = ("has Acme paid?", "did Globex pay INV-0042?", "what does Initech owe?", "overdue for me", "overdue all",
+            "invoice acme", "health")
+
 
 @dataclass(frozen=True)
 class StatusIntent:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.intents import (
+    EXAMPLES,
     MAX_QUERY_CHARS,
     HealthIntent,
     HelpIntent,
@@ -116,3 +117,9 @@ def test_hostile_text_gives_a_bounded_intent(text: str) -> None:
 def test_clean_chat_text_caps_and_collapses() -> None:
     assert clean_chat_text("  has   <@U1>  Acme\n\tpaid  ") == "has Acme paid"
     assert len(clean_chat_text("x" * 50_000)) <= 1_000
+
+
+def test_the_help_examples_are_understood() -> None:
+    kinds = [type(parse_intent(example)) for example in EXAMPLES]
+    assert kinds == [StatusIntent, StatusIntent, StatusIntent, OverdueIntent, OverdueIntent, InvoiceIntent,
+                     HealthIntent]
