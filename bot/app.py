@@ -6,7 +6,9 @@ Nothing else constructs clients, stores or services; commands, the web server an
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
 
 import httpx
@@ -16,11 +18,13 @@ from starlette.applications import Starlette
 from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
 from bot.config import AppConfig, ConfigError, Settings, load_app_config
 from bot.services.connect import XeroConnector
+from bot.services.health import Health, health
 from bot.services.overdue import OverdueService
 from bot.services.people import PeopleService
 from bot.services.resolution import AccountResolver
 from bot.services.status import StatusService
 from bot.store import migrate
+from bot.store.base import utcnow
 from bot.store.session import Database
 from bot.store.tokens import DatabaseTokenStore, SecretBox
 from bot.sync.service import SyncService
@@ -43,6 +47,20 @@ from integrations.xero import (
 
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 SALESFORCE_CALLBACK = "http://localhost:{port}/salesforce/callback"
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    """`/paidup health`: the mirror's health now (``bot.services.health``), with the staleness
+    threshold from app.yml; drafts waiting longer than ``stuck_after`` count as stuck."""
+
+    db: Database
+    stale_after: timedelta
+    stuck_after: timedelta = timedelta(hours=1)
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def check(self) -> Health:
+        return health(self.db, self.clock() - self.stuck_after)
 
 
 class Paidup:
@@ -164,6 +182,10 @@ class Paidup:
     @cached_property
     def overdue(self) -> OverdueService:
         return OverdueService(self.db, self.config)
+
+    @cached_property
+    def health_report(self) -> HealthReport:
+        return HealthReport(self.db, timedelta(minutes=self.config.sync.stale_after_minutes))
 
     @cached_property
     def webhook_worker(self) -> WebhookWorker:

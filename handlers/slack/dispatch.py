@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.domain.intents import HealthIntent, HelpIntent, InvoiceIntent, OverdueIntent, StatusIntent, UnknownIntent
+from handlers.slack.answers.health import answer_health
 from handlers.slack.answers.status import answer_status
 from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
@@ -44,7 +45,7 @@ ROUTES: dict[str, Route] = {
     "status": Route("status", "status", answer_status),
     "overdue": Route("overdue", "overdue"),
     "invoice": Route("invoice", "invoicing"),
-    "health": Route("health", "health_report"),
+    "health": Route("health", "health_report", answer_health),
 }
 ROUTE_OF_INTENT: dict[type, str] = {StatusIntent: "status", OverdueIntent: "overdue", InvoiceIntent: "invoice",
                                     HealthIntent: "health"}

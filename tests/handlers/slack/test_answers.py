@@ -161,3 +161,13 @@ def test_a_large_account_stays_within_block_kit_limits(synced: RunningBot) -> No
 
 def first_field(blocks: list[dict[str, Any]]) -> str:
     return blocks[1]["fields"][0]["text"]
+
+
+def test_health_after_a_sync(synced: RunningBot) -> None:
+    answer = ask(synced, "health")
+    assert answer.blocks[0]["text"]["text"] == "Paidup health" and check_message_blocks(answer.blocks) == []
+    sources = answer.blocks[1]["text"]["text"]
+    assert "*Xero*: last good sync just now; 0 open failures" in sources
+    assert "*Salesforce*: last good sync just now" in sources
+    assert "link suggestion" in answer.blocks[2]["text"]["text"]
+    assert answer.text == "Paidup health: both sources synced recently, no open failures."
