@@ -17,6 +17,7 @@ from bot.sync.linking import Duplicate, duplicates
 
 SOURCES = ("xero", "salesforce")
 QUOTA_KEY = "quota:{source}"
+WHOLE_SOURCE_RUNS = ("full", "incremental")
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,10 @@ def save_quota(session: Session, source: str, quota: dict[str, int]) -> None:
 
 
 def source_health(session: Session, source: str) -> SourceHealth:
+    # Freshness is the last whole-source pull; a webhook fetch or a one-contact refresh is not.
     last_ok = session.scalar(select(func.max(SyncRun.finished_at))
-                             .where(SyncRun.source == source, SyncRun.status.in_(("ok", "partial"))))
+                             .where(SyncRun.source == source, SyncRun.status.in_(("ok", "partial")),
+                                    SyncRun.kind.in_(WHOLE_SOURCE_RUNS)))
     last = session.scalars(select(SyncRun).where(SyncRun.source == source, SyncRun.finished_at.is_not(None))
                            .order_by(SyncRun.finished_at.desc()).limit(1)).first()
     failures = session.scalar(select(func.count()).select_from(SyncFailure).where(
