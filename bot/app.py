@@ -13,6 +13,7 @@ from functools import cached_property
 
 import httpx
 from slack_bolt import App
+from slack_sdk import WebClient
 from starlette.applications import Starlette
 
 from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
@@ -30,6 +31,7 @@ from bot.store.tokens import DatabaseTokenStore, SecretBox
 from bot.sync.service import SyncService
 from bot.sync.webhooks import WebhookWorker, XeroWebhookInbox
 from bot.web import SlackEndpoint, XeroConnectPages, create_web_app, mirror_health
+from handlers.slack.answers.overdue import OverdueDesk, slack_profile_lookup
 from integrations import salesforce as sf
 from integrations.salesforce.auth import ClientCredentialsAuth as SalesforceClientCredentials
 from integrations.salesforce.auth import JwtBearerAuth, SalesforceAuth
@@ -182,6 +184,19 @@ class Paidup:
     @cached_property
     def overdue(self) -> OverdueService:
         return OverdueService(self.db, self.config)
+
+    @cached_property
+    def overdue_desk(self) -> OverdueDesk:
+        """`/paidup overdue`: "mine" asks Slack (users.info with the bot token) who the asker is."""
+        return OverdueDesk(self.overdue, self.people, slack_profile_lookup(lambda: self.slack_client))
+
+    @cached_property
+    def slack_client(self) -> WebClient:
+        """Slack's Web API with the bot token, as the Bolt app's own client (``serve`` builds its app
+        separately, so services that call Slack get this one rather than ``slack_app``'s)."""
+        token = self.settings.slack_bot_token
+        return WebClient(token=token.get_secret_value() if token else None, base_url=self.settings.slack_api_url,
+                         timeout=10)
 
     @cached_property
     def health_report(self) -> HealthReport:

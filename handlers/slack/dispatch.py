@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from bot.domain.intents import HealthIntent, HelpIntent, InvoiceIntent, OverdueIntent, StatusIntent, UnknownIntent
 from handlers.slack.answers.health import answer_health
+from handlers.slack.answers.overdue import answer_overdue
 from handlers.slack.answers.status import answer_status
 from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
@@ -43,7 +44,7 @@ class Route:
 
 ROUTES: dict[str, Route] = {
     "status": Route("status", "status", answer_status),
-    "overdue": Route("overdue", "overdue"),
+    "overdue": Route("overdue", "overdue_desk", answer_overdue),
     "invoice": Route("invoice", "invoicing"),
     "health": Route("health", "health_report", answer_health),
 }

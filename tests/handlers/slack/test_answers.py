@@ -171,3 +171,34 @@ def test_health_after_a_sync(synced: RunningBot) -> None:
     assert "*Salesforce*: last good sync just now" in sources
     assert "link suggestion" in answer.blocks[2]["text"]["text"]
     assert answer.text == "Paidup health: both sources synced recently, no open failures."
+
+
+def test_overdue_mine_for_rita_rep(synced: RunningBot) -> None:
+    answer = ask(synced, "overdue mine")
+    assert answer.blocks[0]["text"]["text"] == "Overdue for Rita Rep" and check_message_blocks(answer.blocks) == []
+    owners = [b for b in answer.blocks if b["block_id"].startswith("overdue_owner_")]
+    [rita] = owners
+    text = rita["text"]["text"]
+    assert text.startswith("*Rita Rep*: 4 overdue, €6,480.00 EUR + £4,800.00 GBP + $9,100.00 USD")
+    assert [n for n in ("INV-0060", "INV-0003", "INV-0002", "INV-0043") if n in text] == [
+        "INV-0060", "INV-0003", "INV-0002", "INV-0043"]
+    assert "61–90 days: 1 (€6,480.00 EUR)" in text and "INV-0010" not in text
+    assert len(synced.slack.state.calls("users.info")) == 1
+    assert dm(synced, "overdue for me").blocks[0]["text"]["text"] == "Overdue for Rita Rep"
+    assert len(synced.slack.state.calls("users.info")) == 1  # the mapping is cached
+
+
+def test_overdue_for_everyone_grouped_by_owner(synced: RunningBot) -> None:
+    answer = ask(synced, "overdue all")
+    assert answer.blocks[0]["text"]["text"] == "Overdue invoices, everyone"
+    owners = [b["text"]["text"].split("*")[1] for b in answer.blocks if b["block_id"].startswith("overdue_owner_")]
+    assert owners == ["Rita Rep", "Sam Seller", "Unassigned"]
+    summary = answer.blocks[1]["text"]["text"]
+    assert summary.startswith("*8 overdue invoices*: €16,080.00 EUR + £15,600.00 GBP + $17,856.00 USD")
+    assert "90+ days: 1 (€9,600.00 EUR)" in summary
+    assert answer.text.startswith("Overdue invoices, everyone: 8 invoices")
+
+
+def test_overdue_mine_for_someone_salesforce_does_not_know(synced: RunningBot) -> None:
+    answer = ask(synced, "overdue mine", user="U0PAIDUPBOT")
+    assert "can't tell which" in answer.text or "Slack doesn't share" in answer.text
