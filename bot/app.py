@@ -32,6 +32,7 @@ from bot.sync.service import SyncService
 from bot.sync.webhooks import WebhookWorker, XeroWebhookInbox
 from bot.web import SlackEndpoint, XeroConnectPages, create_web_app, mirror_health
 from handlers.slack.answers.overdue import OverdueDesk, slack_profile_lookup
+from handlers.slack.answers.status import StatusDesk
 from integrations import salesforce as sf
 from integrations.salesforce.auth import ClientCredentialsAuth as SalesforceClientCredentials
 from integrations.salesforce.auth import JwtBearerAuth, SalesforceAuth
@@ -176,6 +177,20 @@ class Paidup:
     def status(self) -> StatusService:
         # Live refreshes of a stale contact go through the sync service (built on first use).
         return StatusService(self.db, self.config, self.resolver, lambda: self.sync)
+
+    @cached_property
+    def status_desk(self) -> StatusDesk:
+        """The status card: the status service and the Salesforce org's URL for its account link."""
+        return StatusDesk(self.status, self.salesforce_instance_url)
+
+    def salesforce_instance_url(self) -> str | None:
+        """The org's instance URL from the stored Salesforce session; None before the first sign-in."""
+        try:
+            stored = self.token_store.load(sf.auth.PROVIDER)
+        except ConfigError:
+            return None
+        url = stored.extra.get("instance_url") if stored is not None else None
+        return str(url) if url else None
 
     @cached_property
     def people(self) -> PeopleService:

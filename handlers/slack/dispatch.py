@@ -43,7 +43,7 @@ class Route:
 
 
 ROUTES: dict[str, Route] = {
-    "status": Route("status", "status", answer_status),
+    "status": Route("status", "status_desk", answer_status),
     "overdue": Route("overdue", "overdue_desk", answer_overdue),
     "invoice": Route("invoice", "invoicing"),
     "health": Route("health", "health_report", answer_health),

@@ -9,8 +9,7 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot.services.status import StatusService
-from handlers.slack.answers.status import card_reply
+from handlers.slack.answers.status import StatusDesk, card_reply
 from handlers.slack.blocks.help import not_available_text
 from handlers.slack.services import SlackServices
 
@@ -21,14 +20,14 @@ GONE = "That account is no longer in Paidup's copy of Salesforce and Xero. Ask a
 def pick_account(services: SlackServices) -> Callable[..., None]:
     def on_pick_account(ack: Ack, respond: Respond, action: dict[str, Any]) -> None:
         ack()
-        service = services.find("status")
-        if not isinstance(service, StatusService):
+        desk = services.find("status_desk")
+        if not isinstance(desk, StatusDesk):
             respond(text=not_available_text("status"), response_type="ephemeral", replace_original=False)
             return
-        answer = service.for_key(str(action.get("value", "")))
+        answer = desk.status.for_key(str(action.get("value", "")))
         if answer is None:
             respond(text=GONE, response_type="ephemeral", replace_original=False)
             return
-        respond(replace_original=True, **card_reply(answer).as_response())
+        respond(replace_original=True, **card_reply(answer, desk.salesforce_url()).as_response())
 
     return on_pick_account

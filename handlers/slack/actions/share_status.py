@@ -10,7 +10,7 @@ from slack_bolt import Ack, Respond
 
 from bot.services.status import StatusAnswer, StatusService
 from handlers.slack.actions.pick_account import GONE
-from handlers.slack.answers.status import card_reply
+from handlers.slack.answers.status import StatusDesk, card_reply
 from handlers.slack.blocks.help import not_available_text
 from handlers.slack.blocks.status import SHARE_ACTION
 from handlers.slack.services import SlackServices
@@ -30,15 +30,15 @@ def shared_answer(service: StatusService, value: str) -> StatusAnswer | None:
 def share_status(services: SlackServices) -> Callable[..., None]:
     def on_share_status(ack: Ack, respond: Respond, action: dict[str, Any], body: dict[str, Any]) -> None:
         ack()
-        service = services.find("status")
-        if not isinstance(service, StatusService):
+        desk = services.find("status_desk")
+        if not isinstance(desk, StatusDesk):
             respond(text=not_available_text("status"), response_type="ephemeral", replace_original=False)
             return
-        answer = shared_answer(service, str(action.get("value", "")))
+        answer = shared_answer(desk.status, str(action.get("value", "")))
         if answer is None:
             respond(text=GONE, response_type="ephemeral", replace_original=False)
             return
         shared_by = str((body.get("user") or {}).get("id") or "") or "someone"
-        respond(replace_original=False, **card_reply(answer, shared_by=shared_by).as_response())
+        respond(replace_original=False, **card_reply(answer, desk.salesforce_url(), shared_by=shared_by).as_response())
 
     return on_share_status

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.domain.intents import StatusIntent
@@ -13,15 +15,28 @@ from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
 
 
-def card_reply(answer: StatusAnswer, *, shared_by: str | None = None) -> Reply:
+def no_salesforce_url() -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class StatusDesk:
+    """What the status card needs: the status service, and the Salesforce org's URL for the account
+    link (None before the first Salesforce sign-in). Built by the composition root (``Paidup.status_desk``)."""
+
+    status: StatusService
+    salesforce_url: Callable[[], str | None] = field(default=no_salesforce_url)
+
+
+def card_reply(answer: StatusAnswer, salesforce_url: str | None, *, shared_by: str | None = None) -> Reply:
     """The card as a reply; ``shared_by`` makes the channel copy (visible to everyone)."""
-    blocks = status_blocks(answer, datetime.now(UTC), shared_by=shared_by)
+    blocks = status_blocks(answer, datetime.now(UTC), salesforce_url=salesforce_url, shared_by=shared_by)
     return Reply(status_text(answer), blocks, "in_channel" if shared_by else "ephemeral")
 
 
-def status_reply(reply: StatusReply) -> Reply:
+def status_reply(reply: StatusReply, salesforce_url: str | None) -> Reply:
     if reply.answer is not None:
-        return card_reply(reply.answer)
+        return card_reply(reply.answer, salesforce_url)
     resolution = reply.resolution
     if resolution.outcome == "several":
         return Reply(choice_text(resolution), choice_blocks(resolution))
@@ -29,7 +44,7 @@ def status_reply(reply: StatusReply) -> Reply:
 
 
 def answer_status(service: object, question: Question) -> Reply:
-    assert isinstance(service, StatusService)
+    assert isinstance(service, StatusDesk)
     intent = question.intent
     assert isinstance(intent, StatusIntent)
-    return status_reply(service.ask(intent.query, intent.invoice_number))
+    return status_reply(service.status.ask(intent.query, intent.invoice_number), service.salesforce_url())

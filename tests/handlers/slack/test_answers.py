@@ -75,7 +75,9 @@ def test_status_by_name_in_two_currencies(synced: RunningBot) -> None:
     assert invoices.index("INV-0003") < invoices.index("INV-0002") < invoices.index("INV-0004")
     assert "$6,350.00 USD due" in invoices and "£4,800.00 GBP due" in invoices and "shortcode=!pD3mo" in invoices
     context = seen(card)
-    assert "as of just now" in context and f"Salesforce account {demo.SF_ACCOUNT['acme'].id}" in context
+    account_link = f"/lightning/r/Account/{demo.SF_ACCOUNT['acme'].id}/view|Open the account in Salesforce>"
+    assert "as of just now" in context and f"<{synced.paidup.salesforce_instance_url()}{account_link}" in context
+    assert synced.paidup.salesforce_instance_url().startswith("http://127.0.0.1:")
     buttons = {e["action_id"]: e for e in card.blocks[-1]["elements"]}
     assert buttons["create_invoice"]["value"] == demo.OPPORTUNITIES[0].id
     assert buttons["create_invoice"]["text"]["text"] == "Create invoice: Acme Corporation - Expansion 2027"
@@ -91,6 +93,13 @@ def test_status_spelled_out_and_in_dm_phrasings(synced: RunningBot) -> None:
         assert check_message_blocks(answer.blocks) == []
     globex = dm(synced, "did Globex pay INV-0042?")
     assert globex.blocks[0]["text"]["text"] == "Globex, Inc." and "paid in full" in seen(globex)
+
+
+def test_a_mention_is_answered_to_the_asker_with_the_card(synced: RunningBot) -> None:
+    assert synced.post(synced.signer.app_mention(REP, "has Acme Corporation paid yet?",
+                                                 "C0SALES")).status_code == 200
+    [card] = eventually(lambda: synced.slack.state.ephemeral_for(REP, "C0SALES"))
+    assert card.blocks[0]["text"]["text"] == "Acme Corporation" and synced.slack.state.messages("C0SALES") == []
 
 
 def test_an_invoice_number_paid_in_full(synced: RunningBot) -> None:
