@@ -66,7 +66,8 @@ def overdue_blocks(report: OverdueReport, now: datetime, who: str | None = None)
     else:
         summary = (f"*{report.count} overdue invoice{'s' if report.count != 1 else ''}*: "
                    f"{money_list(report.totals)}\n{buckets_line(report.buckets)}")
-        blocks.append(_section("overdue_summary", summary))
+        if len(report.groups) > 1:  # one owner: their own section says it all
+            blocks.append(_section("overdue_summary", summary))
         shown = report.groups[:GROUPS_SHOWN]
         for n, text in enumerate(group_texts(shown)):
             blocks.append(_section(f"overdue_owner_{n}", text))

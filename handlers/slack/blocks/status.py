@@ -93,8 +93,9 @@ def payment_text(payment: PaymentSummary | None) -> str:
 
 
 def summary_fields(answer: StatusAnswer) -> list[dict[str, Any]]:
+    credit = f"{money_list(answer.credit)} unallocated" if answer.credit else "None open"
     texts = [f"*Amount due*\n{money_list(answer.due)}", f"*Overdue*\n{money_list(answer.overdue)}",
-             payment_text(answer.last_payment), f"*Credit notes*\n{money_list(answer.credit)} unallocated"]
+             payment_text(answer.last_payment), f"*Credit notes*\n{credit}"]
     if answer.owner_name:
         texts.append(f"*Owner*\n{mrkdwn_escape(answer.owner_name)}")
     return [{"type": "mrkdwn", "text": cut(t, 2000)} for t in texts]

@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -166,10 +165,6 @@ def test_a_large_account_stays_within_block_kit_limits(synced: RunningBot) -> No
     assert check_message_blocks(card.blocks) == [] and len(card.blocks) <= 50
     assert "more open invoices" in seen(card)
     assert len(json.dumps(card.blocks)) < 12_000
-
-
-def first_field(blocks: list[dict[str, Any]]) -> str:
-    return blocks[1]["fields"][0]["text"]
 
 
 def test_health_after_a_sync(synced: RunningBot) -> None:

@@ -49,6 +49,7 @@ def test_the_card_shows_figures_per_currency_links_and_freshness() -> None:
     fields = [f["text"] for f in blocks[1]["fields"]]
     assert fields[0] == "*Amount due*\n£4,800.00 GBP + $6,350.00 USD"
     assert fields[2] == "*Last payment*\n$3,000.00 USD on 2026-11-01 for INV-0002"
+    assert fields[3] == "*Credit notes*\nNone open"
     lines = blocks[2]["text"]["text"]
     assert "<https://go.xero.com/x?InvoiceID=i2|INV-0002>: $6,350.00 USD due 2026-11-19, *10 days overdue*" in lines
     context = json.dumps(blocks[3])
