@@ -1,2 +1,4 @@
 """Answer functions, one module each: ``answer(service, question) -> Reply`` calls its bot service
-once and renders the result with ``blocks/``. ``dispatch.ROUTES`` names them; none is built yet."""
+once and renders the result with ``blocks/``. ``dispatch.ROUTES`` names them: status (``status.py``,
+through ``Paidup.status_desk``), overdue (``overdue.py``, ``Paidup.overdue_desk``), health
+(``health.py``, ``Paidup.health_report``); invoice is not built yet."""
