@@ -1,0 +1,416 @@
+"""Answer latency: "has Acme paid?" as `/paidup <name>` through the HTTP endpoint, over a big mirror.
+
+    .venv/bin/python bench/answers.py                   # 50,000 / 200,000 / 100,000 (about a minute)
+    .venv/bin/python bench/answers.py --accounts 5000 --invoices 20000 --payments 10000
+    .venv/bin/python bench/answers.py --questions 400 --in-flight 40
+
+Builds a fresh SQLite mirror (migrated with ``bot.store.migrate.upgrade``) by inserting rows
+directly: N Salesforce accounts each linked to a Xero contact, invoices in GBP/USD/EUR (about a
+third open), payments on the paid ones, some closed-won opportunities, and an ok whole-source
+sync run for both sources so the mirror is fresh and no live refresh happens (Xero and Salesforce
+point at a closed port). Then Paidup's real HTTP endpoint (``Paidup.web_app``) is served on
+loopback and sent signed slash commands (``SlackRequestSigner``) with several in flight; the
+answers land, through each command's response_url, at the Slack stand-in, which records them.
+
+Questions name accounts four ways in turn: the exact name, a normalised spelling (other case,
+another legal suffix), a typo (fuzzy), and an invoice number. Each question comes from its own
+user, so its answer is told apart by its DM channel.
+
+Prints p50/p95/max of: ack time (the slash command's HTTP response), answer time (from sending
+the command until the answer is recorded at the stand-in), name resolution alone
+(``paidup.resolver.resolve`` on the same questions, one at a time, index already built), and the
+bare indexed SQL query for the same data (a direct SELECT of the account's open invoices by
+contact id), with the ratio of answer time to it; the issue's goals are printed next to the
+figures. The client threads and the Slack stand-in (which must be in-process to timestamp
+answers as they land) live in this process; the bot runs in a child process with its own GIL
+(``--same-process`` serves it here instead, as the tests do). The bot answers ``/paidup help``
+once before timing, and its name index is built before it starts serving.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+from sqlalchemy import insert, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.app import Paidup  # noqa: E402
+from bot.config import Settings, load_app_config  # noqa: E402
+from bot.domain.names import name_key  # noqa: E402
+from bot.store.migrate import upgrade  # noqa: E402
+from bot.store.mirror import SfAccount, SfOpportunity, SfUser, XeroContact, XeroInvoice, XeroPayment  # noqa: E402
+from bot.store.session import Database  # noqa: E402
+from bot.store.state import AccountLink, SyncRun  # noqa: E402
+from integrations.loopback import LoopbackServer  # noqa: E402
+from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackRequestSigner, create_slack_sandbox  # noqa: E402
+from integrations.slack_sandbox.ids import dm_channel_id  # noqa: E402
+from integrations.slack_sandbox.signing import post_signed  # noqa: E402
+
+SIGNING_SECRET = "bench0123456789abcdef0123456789ab"
+NOWHERE = "http://127.0.0.1:9"  # Xero and Salesforce: never called while the mirror is fresh
+SUFFIXES = ("Ltd", "Limited", "Inc", "GmbH", "LLC", "Corporation", "PLC")
+OTHER_SUFFIX = {"Ltd": "limited", "Limited": "ltd.", "Inc": "inc.", "GmbH": "ltd", "LLC": "inc",
+                "Corporation": "corp.", "PLC": "limited"}  # another legal suffix: only name_key matches
+CURRENCIES = ("GBP", "GBP", "GBP", "USD", "EUR")
+OPEN = ("AUTHORISED", "SUBMITTED")
+BATCH = 10_000
+GOALS = {"ack": 100.0, "answer": 300.0, "resolution": 20.0}  # ms, at p95
+
+
+# --- the mirror ------------------------------------------------------------------------------
+
+
+def company_names(count: int, rng: random.Random) -> list[tuple[str, str]]:
+    """``count`` distinct (name, suffix): two made-up words and a legal suffix, unique by name_key."""
+    consonants, vowels = "bcdfghjklmnprstvz", "aeiou"
+
+    def word() -> str:
+        syllables = rng.randint(2, 3)
+        return "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(syllables)).capitalize() + \
+            rng.choice(("", "n", "r", "x", "l"))
+
+    names: list[tuple[str, str]] = []
+    keys: set[str] = set()
+    while len(names) < count:
+        suffix = rng.choice(SUFFIXES)
+        name = f"{word()} {word()} {suffix}"
+        key = name_key(name)
+        if key not in keys:
+            keys.add(key)
+            names.append((name, suffix))
+    return names
+
+
+def insert_batches(connection, table, rows) -> None:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            connection.execute(insert(table), batch)
+            batch = []
+    if batch:
+        connection.execute(insert(table), batch)
+
+
+class Mirror:
+    """What the questions are about: per account, its name, contact id and one invoice number."""
+
+    def __init__(self, db: Database, accounts: int, invoices: int, payments: int, opportunities: int,
+                 seed: int) -> None:
+        rng = random.Random(seed)
+        now = datetime.now(UTC)
+        today = now.date()
+        self.names = company_names(accounts, rng)
+        self.contact_ids = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(accounts)]
+        account_ids = [f"001B{n:014d}" for n in range(accounts)]
+        owners = [f"005B{n:014d}" for n in range(50)]
+        invoice_contact = [n % accounts if n < accounts else rng.randrange(accounts) for n in range(invoices)]
+        self.invoice_number_of: dict[int, str] = {}
+        paid: list[tuple[str, date, Decimal, str]] = []
+        started = time.perf_counter()
+        with db.engine.begin() as c:
+            insert_batches(c, SfUser.__table__, (
+                {"id": owner, "name": f"Rep {n}", "email": f"rep{n}@bench.example", "system_modstamp": now}
+                for n, owner in enumerate(owners)))
+            insert_batches(c, SfAccount.__table__, (
+                {"id": account_ids[n], "name": name, "name_key": name_key(name), "owner_id": owners[n % len(owners)],
+                 "billing_country": "United Kingdom", "system_modstamp": now}
+                for n, (name, _) in enumerate(self.names)))
+            insert_batches(c, XeroContact.__table__, (
+                {"id": self.contact_ids[n], "name": name, "name_key": name_key(name), "is_customer": True,
+                 "default_currency": "GBP", "contact_number": f"C{n:07d}", "updated_at_xero": now}
+                for n, (name, _) in enumerate(self.names)))
+            insert_batches(c, AccountLink.__table__, (
+                {"sf_account_id": account_ids[n], "xero_contact_id": self.contact_ids[n], "method": "id_field"}
+                for n in range(accounts)))
+
+            def invoice_rows():
+                for n in range(invoices):
+                    contact = invoice_contact[n]
+                    number = f"INV-{n + 1:07d}"
+                    self.invoice_number_of.setdefault(contact, number)
+                    invoice_date = today - timedelta(days=rng.randrange(5, 400))
+                    due = invoice_date + timedelta(days=30)
+                    total = Decimal(rng.randrange(10_000, 2_000_000)) / 100
+                    roll = rng.random()
+                    status = "AUTHORISED" if roll < 0.33 else "PAID" if roll < 0.95 else "VOIDED"
+                    partly = status == "AUTHORISED" and rng.random() < 0.15
+                    amount_paid = (total / 2).quantize(Decimal("0.01")) if partly else total if status == "PAID" \
+                        else Decimal(0)
+                    invoice_id = str(uuid.UUID(int=rng.getrandbits(128)))
+                    currency = rng.choice(CURRENCIES)
+                    if amount_paid:
+                        paid.append((invoice_id, due - timedelta(days=rng.randrange(-20, 20)), amount_paid, currency))
+                    yield {"id": invoice_id, "number": number, "contact_id": self.contact_ids[contact],
+                           "status": status, "date": invoice_date, "due_date": due, "currency": currency,
+                           "currency_rate": Decimal(1), "line_amount_types": "Exclusive",
+                           "sub_total": total, "total_tax": Decimal(0), "total": total,
+                           "amount_due": total - amount_paid if status == "AUTHORISED" else Decimal(0),
+                           "amount_paid": amount_paid, "fully_paid_on": due if status == "PAID" else None,
+                           "sent_to_contact": True, "updated_at_xero": now,
+                           "online_url": f"https://in.xero.com/bench{n}"}
+
+            insert_batches(c, XeroInvoice.__table__, invoice_rows())
+            rng.shuffle(paid)
+            made = 0
+
+            def payment_rows():
+                nonlocal made
+                while made < payments and paid:
+                    invoice_id, paid_on, amount, currency = paid[made % len(paid)]
+                    split = 1 if made < len(paid) else 2  # more payments than paid invoices: instalments
+                    made += 1
+                    yield {"id": str(uuid.UUID(int=rng.getrandbits(128))), "invoice_id": invoice_id, "date": paid_on,
+                           "amount": (amount / split).quantize(Decimal("0.01")), "currency": currency,
+                           "status": "AUTHORISED", "payment_type": "ACCRECPAYMENT", "updated_at_xero": now}
+
+            insert_batches(c, XeroPayment.__table__, payment_rows())
+            self.payments = made
+            insert_batches(c, SfOpportunity.__table__, (
+                {"id": f"006B{n:014d}", "name": f"Deal {n}", "account_id": account_ids[n % accounts],
+                 "owner_id": owners[n % len(owners)], "stage": "Closed Won" if n % 3 == 0 else "Negotiation",
+                 "is_closed": n % 3 == 0, "is_won": n % 3 == 0, "close_date": today - timedelta(days=n % 90),
+                 "amount": Decimal(rng.randrange(1_000, 50_000)), "currency": "GBP", "system_modstamp": now,
+                 "xero_invoice_number": f"INV-{n + 1:07d}" if n % 2 == 0 else None}
+                for n in range(opportunities)))
+            for source in ("xero", "salesforce"):
+                c.execute(insert(SyncRun.__table__).values(
+                    source=source, kind="full", started_at=now - timedelta(seconds=30), finished_at=now, status="ok",
+                    created=accounts, updated=0, deleted=0, failed=0, calls=0))
+        self.seconds = time.perf_counter() - started
+
+
+# --- the questions ---------------------------------------------------------------------------
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """Two neighbouring letters swapped, inside the word (a typo people make)."""
+    at = rng.randrange(1, len(word) - 2)
+    return word[:at] + word[at + 1] + word[at] + word[at + 2:]
+
+
+def questions(mirror: Mirror, count: int, seed: int) -> list[tuple[str, str, int]]:
+    """(kind, text after /paidup, account index): exact, normalised, typo, invoice number in turn."""
+    rng = random.Random(seed + 1)
+    asked: list[tuple[str, str, int]] = []
+    for n in range(count):
+        account = rng.randrange(len(mirror.names))
+        name, suffix = mirror.names[account]
+        kind = ("exact", "normalised", "fuzzy", "invoice")[n % 4]
+        if kind == "exact":
+            said = name
+        elif kind == "normalised":
+            said = name.removesuffix(suffix).upper() + OTHER_SUFFIX[suffix]
+        elif kind == "fuzzy":
+            first, second, _ = name.split(" ")
+            said = f"{typo(first, rng)} {second}".lower()
+        else:
+            said = mirror.invoice_number_of[account]
+        asked.append((kind, said, account))
+    return asked
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def line(label: str, values_ms: list[float], goal: str = "") -> str:
+    figures = (f"p50 {percentile(values_ms, 50):8.2f}  p95 {percentile(values_ms, 95):8.2f}  "
+               f"max {max(values_ms):8.2f} ms")
+    return f"  {label:<28}{figures}{'   ' + goal if goal else ''}"
+
+
+def verdict(p95: float, goal_ms: float) -> str:
+    return f"goal p95 < {goal_ms:.0f} ms: {'met' if p95 < goal_ms else 'MISSED'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--accounts", type=int, default=50_000)
+    parser.add_argument("--invoices", type=int, default=200_000)
+    parser.add_argument("--payments", type=int, default=100_000)
+    parser.add_argument("--opportunities", type=int, default=50_000)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--in-flight", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--same-process", action="store_true",
+                        help="serve the bot in this process, sharing the GIL with the client and the stand-in")
+    parser.add_argument("--serve-bot", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--slack-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_bot:
+        serve_bot(args.serve_bot, args.slack_url)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="paidup-bench-") as tmp:
+        db = Database(f"sqlite:///{Path(tmp) / 'mirror.db'}")
+        upgrade(db)
+        print(f"building the mirror: {args.accounts:,} accounts (each linked to a Xero contact), "
+              f"{args.invoices:,} invoices, {args.payments:,} payments, {args.opportunities:,} opportunities",
+              flush=True)
+        mirror = Mirror(db, args.accounts, args.invoices, args.payments, args.opportunities, args.seed)
+        with db.engine.connect() as c:
+            open_count = c.execute(text("SELECT count(*) FROM xero_invoices WHERE status = 'AUTHORISED'")).scalar()
+            c.execute(text("ANALYZE"))
+        print(f"  inserted in {mirror.seconds:.1f} s ({mirror.payments:,} payments, {open_count:,} open invoices)",
+              flush=True)
+        run(db, mirror, args)
+        db.engine.dispose()
+
+
+def bench_settings(slack_url: str, database_url: str) -> Settings:
+    return Settings(_env_file=None, SLACK_BOT_TOKEN=DEFAULT_BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                    SLACK_API_URL=slack_url + "/api/", DATABASE_URL=database_url,
+                    XERO_API_URL=NOWHERE, XERO_IDENTITY_URL=NOWHERE, SALESFORCE_LOGIN_URL=NOWHERE)
+
+
+def serve_bot(database_url: str, slack_url: str) -> None:
+    """Child process: Paidup's HTTP endpoint over the mirror; print its URL; stop on "quit"."""
+    db = Database(database_url)
+    paidup = Paidup(bench_settings(slack_url, database_url), load_app_config(ROOT / "app.yml"), db=db)
+    paidup.resolver.refresh()
+    with LoopbackServer(paidup.web_app(slack=paidup.slack_endpoint())) as server:
+        print(json.dumps({"url": server.url}), flush=True)
+        for command in sys.stdin:
+            if command.strip() == "quit":
+                break
+
+
+@contextmanager
+def bot_endpoint(paidup: Paidup, slack_url: str, same_process: bool) -> Iterator[str]:
+    """The bot's base URL: in a child process (so the client's threads don't share its GIL), or here."""
+    if same_process:
+        with LoopbackServer(paidup.web_app(slack=paidup.slack_endpoint())) as server:
+            yield server.url
+        return
+    child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve-bot", paidup.db.url,
+                              "--slack-url", slack_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        yield json.loads(child.stdout.readline())["url"]
+    finally:
+        child.communicate("quit\n", timeout=30)
+
+
+def run(db: Database, mirror: Mirror, args: argparse.Namespace) -> None:
+    state, slack_app = create_slack_sandbox()
+    landed: dict[str, float] = {}
+    bodies: dict[str, str] = {}
+    lock = threading.Lock()
+
+    def on_change(change) -> None:
+        message = change.message
+        if change.kind == "message_posted" and message is not None and message.via == "response_url":
+            at = time.perf_counter()
+            with lock:
+                landed.setdefault(message.channel, at)
+                bodies.setdefault(message.channel, message.text)
+
+    state.subscribe(on_change)
+    asked = questions(mirror, args.questions, args.seed)
+    with LoopbackServer(slack_app) as slack_server:
+        paidup = Paidup(bench_settings(slack_server.url, db.url), load_app_config(ROOT / "app.yml"), db=db)
+        started = time.perf_counter()
+        paidup.resolver.refresh()
+        print(f"  name index built in {time.perf_counter() - started:.2f} s (once per changed mirror)", flush=True)
+
+        resolution_ms: list[float] = []
+        outcomes: Counter[str] = Counter()
+        for kind, said, account in asked:
+            number = said if kind == "invoice" else None
+            started = time.perf_counter()
+            found = paidup.resolver.resolve("" if number else said, number)
+            resolution_ms.append((time.perf_counter() - started) * 1000)
+            right = found.account is not None and mirror.contact_ids[account] in found.account.xero_contact_ids
+            outcomes[f"{kind}:{found.method if right else 'wrong/' + found.outcome}"] += 1
+
+        bare_ms: list[float] = []
+        with db.engine.connect() as c:
+            bare = text("SELECT id, number, due_date, currency, amount_due FROM xero_invoices "
+                        "WHERE contact_id = :contact AND status IN ('AUTHORISED', 'SUBMITTED') ORDER BY due_date")
+            plan = " / ".join(str(row[-1]) for row in c.execute(text("EXPLAIN QUERY PLAN " + bare.text),
+                                                                 {"contact": mirror.contact_ids[0]}))
+            for _, _, account in asked:
+                started = time.perf_counter()
+                c.execute(bare, {"contact": mirror.contact_ids[account]}).all()
+                bare_ms.append((time.perf_counter() - started) * 1000)
+
+        signer = SlackRequestSigner(SIGNING_SECRET, sandbox_url=slack_server.url)
+        with bot_endpoint(paidup, slack_server.url, args.same_process) as bot_url, \
+                httpx.Client(limits=httpx.Limits(max_connections=args.in_flight)) as client:
+            events_url = bot_url + "/slack/events"
+            warm = post_signed(events_url, signer.slash_command("U0REP0001", "help"), client=client)
+            if warm.status_code != 200:
+                raise SystemExit(f"the bot did not answer /paidup help: HTTP {warm.status_code} {warm.text[:200]}")
+            sent: dict[str, float] = {}
+            acks: list[tuple[int, float]] = []
+
+            def ask(n: int) -> None:
+                user = f"U{n + 1:08d}"
+                request = signer.slash_command(user, asked[n][1])
+                start = time.perf_counter()
+                sent[dm_channel_id(user)] = start
+                response = post_signed(events_url, request, client=client)
+                acks.append((response.status_code, (time.perf_counter() - start) * 1000))
+
+            wall, cpu = time.perf_counter(), time.process_time()
+            with ThreadPoolExecutor(args.in_flight) as pool:
+                list(pool.map(ask, range(len(asked))))
+            deadline = time.monotonic() + 30
+            while len(landed) < len(asked) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        paidup.resolver.wait_for_rebuild()
+
+    ack_ms = [ms for _, ms in acks]
+    answer_ms = [(landed[channel] - start) * 1000 for channel, start in sent.items() if channel in landed]
+    statuses = Counter(status for status, _ in acks)
+    cards = sum(1 for channel in sent if channel in bodies and not bodies[channel].startswith(("Paidup help", "No ")))
+    print(f"\n{len(asked)} status questions, {args.in_flight} in flight, over HTTP (signed slash commands) "
+          f"in {wall:.2f} s ({len(asked) / wall:.0f}/s); this process (client + stand-in) used {cpu:.2f} s CPU")
+    print(f"  acks: {dict(statuses)}; answers landed at the stand-in: {len(answer_ms)}/{len(asked)} "
+          f"({cards} status cards)")
+    print(f"  resolved to the asked account: {dict(sorted(outcomes.items()))}")
+    print(line("ack (HTTP response)", ack_ms, verdict(percentile(ack_ms, 95), GOALS["ack"])))
+    if answer_ms:
+        print(line("answer (at response_url)", answer_ms, verdict(percentile(answer_ms, 95), GOALS["answer"])))
+    if answer_ms:
+        for kind in ("exact", "normalised", "fuzzy", "invoice"):
+            by_kind = [(landed[dm_channel_id(f"U{n + 1:08d}")] - sent[dm_channel_id(f"U{n + 1:08d}")]) * 1000
+                       for n, (asked_kind, _, _) in enumerate(asked)
+                       if asked_kind == kind and dm_channel_id(f"U{n + 1:08d}") in landed]
+            if by_kind:
+                print(line(f"  answer, {kind} names", by_kind))
+    print(line("name resolution alone", resolution_ms, verdict(percentile(resolution_ms, 95), GOALS["resolution"])))
+    print(line("bare indexed SELECT", bare_ms))
+    print(f"    plan: {plan}")
+    if answer_ms:
+        print(f"  answer / bare SELECT: p50 {percentile(answer_ms, 50) / percentile(bare_ms, 50):.0f}x, "
+              f"p95 {percentile(answer_ms, 95) / percentile(bare_ms, 95):.0f}x "
+              "(the answer also resolves the name, reads payments, credit notes, opportunities and freshness, "
+              "renders Block Kit and makes two HTTP trips)")
+
+
+if __name__ == "__main__":
+    main()
