@@ -20,6 +20,7 @@ from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
 from bot.config import AppConfig, ConfigError, Settings, load_app_config
 from bot.services.connect import XeroConnector
 from bot.services.health import Health, health
+from bot.services.home import HomeService
 from bot.services.overdue import OverdueService
 from bot.services.people import PeopleService
 from bot.services.resolution import AccountResolver
@@ -204,6 +205,11 @@ class Paidup:
     def overdue_desk(self) -> OverdueDesk:
         """`/paidup overdue`: "mine" asks Slack (users.info with the bot token) who the asker is."""
         return OverdueDesk(self.overdue, self.people, slack_profile_lookup(lambda: self.slack_client))
+
+    @cached_property
+    def home(self) -> HomeService:
+        """The App Home tab: the viewer's overdue invoices, uninvoiced deals, drafts and approvals."""
+        return HomeService(self.db, self.config, self.overdue, self.people)
 
     @cached_property
     def slack_client(self) -> WebClient:
