@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,12 @@ import pytest
 
 from bot.app import Paidup
 from bot.config import load_app_config
+from bot.domain.money import Money
+from bot.services.home import Freshness, HomeData, Listed, UninvoicedDeal, WaitingDraft
+from bot.services.overdue import OverdueInvoice, OverdueReport, OwnerOverdue
+from bot.services.people import SalesforceUserRef, UserMapping
 from bot.store.state import InvoiceDraft
+from handlers.slack.blocks.home import home_view
 from integrations import demo_data as demo
 from integrations.loopback import LoopbackServer
 from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackRequestSigner, check_view
@@ -119,3 +124,27 @@ def test_an_unmapped_user_is_told_why_and_still_sees_freshness_and_help(synced: 
     ids = block_ids(view)
     assert "home_overdue" not in ids and "home_deals" not in ids
     assert "home_freshness" in ids and "help_commands" in ids
+
+
+def test_a_busy_home_is_capped_and_still_valid_block_kit() -> None:
+    """Pure builder: long lists and long names stay inside Slack's limits, with a count of the rest."""
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    name = "Ü" * 300 + " <@here> & *bold*"
+    invoices = [OverdueInvoice(f"i{n}", f"INV-{n:04}", name, None, "c", date(2026, 1, 1), 300 + n, "90+",
+                               Money("EUR", Decimal("1234567.89")), "https://go.xero.com/x") for n in range(10)]
+    group = OwnerOverdue("005A", "Rita Rep", invoices, 990, 1000, [Money("EUR", Decimal("1"))], [])
+    report = OverdueReport("mine", date(2026, 11, 29), [group], 1000, [Money("EUR", Decimal("1"))], [], now)
+    deals = Listed([UninvoicedDeal(f"006{n}", name, name, Money("JPY", Decimal("1000000")), None)
+                    for n in range(10)], 490)
+    drafts = Listed([WaitingDraft(n, REP, name, Money("GBP", Decimal("9.99")), "pending_approval", now)
+                     for n in range(15)], 85)
+    mapping = UserMapping(REP, "matched", "rita.rep@paidup.example", "Rita",
+                          SalesforceUserRef("005A", name, "rita.rep@paidup.example", True))
+    freshness = [Freshness("xero", now), Freshness("salesforce", None)]
+    home = HomeData(REP, mapping, report, deals, drafts, drafts, freshness)
+    view = home_view("/paidup", home, now)
+    assert check_view(view) == [] and len(view["blocks"]) <= 100
+    seen = json.dumps(view, ensure_ascii=False)
+    assert "…and 990 more" in seen and "…and 490 more" in seen and "…and 85 more" in seen
+    assert "<@here>" not in seen  # names from the mirror are escaped
+    assert "Xero: as of just now · Salesforce: never synced" in seen
