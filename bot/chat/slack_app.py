@@ -11,11 +11,12 @@ import logging
 from typing import Protocol
 
 from slack_bolt import App
-from slack_bolt.adapter.starlette import SlackRequestHandler
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_bolt.error import BoltError
 from slack_bolt.request.internals import parse_body
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -80,7 +81,6 @@ def slack_endpoint(app: App, signing_secret: str) -> SlackEndpoint:
     """``POST /slack/events`` for ``Paidup.web_app(slack=...)``. A request whose signature is wrong or
     older than 5 minutes gets 401; a body too large gets 413, one that does not parse as Slack's
     form or JSON object 400, so Bolt only ever sees well-formed, signed requests."""
-    handler = SlackRequestHandler(app)
     verifier = SignatureVerifier(signing_secret)
 
     async def endpoint(request: Request) -> Response:
@@ -97,7 +97,10 @@ def slack_endpoint(app: App, signing_secret: str) -> SlackEndpoint:
         if not well_formed(body, request.headers.get("content-type")):
             log.warning("slack.request.malformed", extra={"content_type": request.headers.get("content-type")})
             return JSONResponse({"error": "malformed request"}, status_code=400)
-        return await handler.handle(request)
+        # Bolt's Starlette adapter dispatches on the event loop, so one slow listener would hold every
+        # other request's ack: dispatch in a worker thread instead.
+        bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, raw))
+        return to_starlette_response(bolt_response)
 
     return endpoint
 
