@@ -125,6 +125,21 @@ class AlertsConfig(Section):
     payments: PaymentsAlertConfig = PaymentsAlertConfig()
 
 
+class ReportsConfig(Section):
+    """`/paidup report` and the weekly report (``bot.services.reports``)."""
+
+    timezone: TimeZone | None = None  # None: alerts.timezone
+    managers: list[SlackUserId] = Field(default_factory=list)  # may see team and all reports, as approvers may
+    channel: SlackChannelId | None = None  # the weekly report's channel; None: no weekly report
+    cron: Cron = "0 8 * * mon"
+    scope: Literal["team", "all"] = "all"
+    period: Literal["this month", "last month", "quarter"] = "this month"
+    top_accounts: int = Field(default=5, ge=1, le=20)
+
+    def zone(self, alerts: AlertsConfig) -> str:
+        return self.timezone or alerts.timezone
+
+
 class AppConfig(Section):
     slack: SlackConfig = SlackConfig()
     approvals: ApprovalsConfig = ApprovalsConfig()
@@ -132,6 +147,7 @@ class AppConfig(Section):
     salesforce: SalesforceConfig = SalesforceConfig()
     sync: SyncConfig = SyncConfig()
     alerts: AlertsConfig = AlertsConfig()
+    reports: ReportsConfig = ReportsConfig()
 
 
 def _describe_error(error: dict[str, Any]) -> str:
