@@ -110,10 +110,21 @@ def db_upgrade(obj: Context) -> None:
 
 @cli.command()
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Keep the demo database in this file.")
-@click.option("--script", type=click.File("r"), help="Run these chat lines and print the transcript.")
-def demo(db_path: str | None, script: Any) -> None:
-    """The whole bot on SQLite and the sandboxes, with a terminal chat; no credentials."""
-    not_built("`paidup demo`", "issue 9: the terminal chat")
+@click.option("--script", type=click.File("r", encoding="utf-8"),
+              help="Run these chat lines (one a line, # comments) and print the transcript; exit 1 if one fails.")
+@click.pass_obj
+def demo(obj: Context, db_path: str | None, script: Any) -> None:
+    """The whole bot on SQLite and the sandboxes, with a terminal chat; no credentials.
+
+    Starts the Xero and Salesforce sandboxes with the demo data, a Slack stand-in and Paidup's HTTP
+    endpoint on 127.0.0.1, syncs, then opens a chat as a person in Slack (type `help` there).
+    Exit 0 done, 1 a script line failed, 2 the demo could not start.
+    """
+    from pathlib import Path
+
+    from bot.demo import run_demo
+
+    sys.exit(run_demo(Path(db_path).resolve() if db_path else None, script, verbose=obj.verbose))
 
 
 @cli.command()

@@ -36,6 +36,11 @@ class CallRecorder(StateCore):
         with self._lock:
             return sum(1 for c in self._calls if c.method == method)
 
+    def call_count(self) -> int:
+        """How many calls so far, to any method (cheap: the terminal client polls it to see activity)."""
+        with self._lock:
+            return len(self._calls)
+
     def clear_calls(self) -> None:
         self._reset_calls()
 

@@ -1,0 +1,130 @@
+"""The demo's world in one process: the Xero and Salesforce sandboxes with the shared demo data,
+the Slack Web API stand-in, and Paidup configured against them exactly as a deployment is —
+through ``Settings`` (the environment's names) and an app.yml — serving its real HTTP endpoint
+on loopback. Nothing in the bot knows it runs in a demo.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from cryptography.fernet import Fernet
+
+from bot.app import Paidup
+from bot.config import AppConfig, Settings, load_app_config
+from bot.logs import configure_logging
+from integrations import demo_data as demo
+from integrations.loopback import LoopbackServer
+from integrations.salesforce.sandbox import SalesforceState, create_salesforce_sandbox
+from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackRequestSigner, SlackState, create_slack_sandbox
+from integrations.slack_sandbox.workspace import default_channels
+from integrations.xero.sandbox import XeroSandboxState, start_xero_sandbox
+
+COMMITTED_APP_YML = Path(__file__).resolve().parents[2] / "app.yml"  # the repository's, when run from a checkout
+DEMO_CHANNELS = {"finance_channel": "finance", "alerts_channel": "receivables", "ops_channel": "paidup-ops"}
+
+
+@dataclass
+class DemoWorld:
+    """Everything `paidup demo` runs, with the URLs a deployment would be given."""
+
+    paidup: Paidup
+    xero: XeroSandboxState
+    salesforce: SalesforceState
+    slack: SlackState
+    slack_url: str
+    bot_url: str
+    signer: SlackRequestSigner
+    workdir: Path
+    database: Path
+    log_file: Path
+
+    @property
+    def events_url(self) -> str:
+        return self.bot_url + "/slack/events"
+
+
+def demo_config(workdir: Path) -> Path:
+    """The app.yml the demo runs with: the committed one (every key as documented) when there is
+    one, with the Slack channels and approvers of the stand-in's workspace; written to ``workdir``."""
+    raw: dict[str, Any] = {}
+    if COMMITTED_APP_YML.is_file():
+        raw = yaml.safe_load(COMMITTED_APP_YML.read_text(encoding="utf-8")) or {}
+    channel_ids = {c.name: c.id for c in default_channels()}
+    slack = raw.setdefault("slack", {})
+    slack.update({key: channel_ids[name] for key, name in DEMO_CHANNELS.items()})
+    slack.update(command="/paidup", socket_mode=False)
+    raw.setdefault("approvals", {})["approvers"] = [demo.FINANCE.slack_id]
+    raw.setdefault("salesforce", {}).setdefault("account_contact_field", "Id")
+    path = workdir / "app.yml"
+    path.write_text("# Written by `paidup demo`: the committed app.yml with the Slack stand-in's channels.\n"
+                    + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def demo_settings(values: dict[str, str]) -> Settings:
+    """Settings from these values only: the person's environment and .env are not read (a real
+    SALESFORCE_USERNAME there must not switch the demo to the JWT flow)."""
+    given = dict(values)
+    for name, field in Settings.model_fields.items():
+        alias = str(field.validation_alias or name)
+        if alias not in given and field.default is None:
+            given[alias] = None
+    return Settings(_env_file=None, **given)
+
+
+def today_in(config: AppConfig) -> date:
+    """Today where the alerts are scheduled: the day the bot counts "days overdue" from."""
+    return datetime.now(ZoneInfo(config.alerts.timezone)).date()
+
+
+@contextmanager
+def demo_world(workdir: Path, database: Path | None = None, *, verbose: bool = False) -> Iterator[DemoWorld]:
+    """Start the sandboxes, the stand-in and Paidup's endpoint (migrated, not yet synced); stop them after."""
+    config_path = demo_config(workdir)
+    config = load_app_config(config_path)
+    today = today_in(config)
+    xero_id, xero_secret, webhook_key = "demo-" + secrets.token_hex(8), secrets.token_urlsafe(24), \
+        secrets.token_urlsafe(24)
+    sf_id, sf_secret = "demo-" + secrets.token_hex(8), secrets.token_urlsafe(24)
+    signing_secret = secrets.token_hex(16)
+    database = database or workdir / "paidup.db"
+    log_file = database.with_suffix(".log") if database.parent != workdir else workdir / "paidup.log"
+    with ExitStack() as stack:
+        xero, xero_server = start_xero_sandbox(today=today, client_id=xero_id, client_secret=xero_secret,
+                                               webhook_key=webhook_key)
+        stack.callback(xero_server.stop)
+        salesforce, sf_app = create_salesforce_sandbox(today=today, client_id=sf_id, client_secret=sf_secret)
+        sf_server = stack.enter_context(LoopbackServer(sf_app))
+        slack, slack_app = create_slack_sandbox()
+        slack_server = stack.enter_context(LoopbackServer(slack_app))
+        settings = demo_settings({
+            "PAIDUP_CONFIG": str(config_path), "DATABASE_URL": f"sqlite:///{database}",
+            "PAIDUP_SECRET_KEY": Fernet.generate_key().decode(),
+            "SLACK_BOT_TOKEN": DEFAULT_BOT_TOKEN, "SLACK_SIGNING_SECRET": signing_secret,
+            "SLACK_API_URL": slack_server.url + "/api/",
+            "XERO_API_URL": xero_server.url, "XERO_IDENTITY_URL": xero_server.url, "XERO_CLIENT_ID": xero_id,
+            "XERO_CLIENT_SECRET": xero_secret, "XERO_GRANT": "client_credentials", "XERO_WEBHOOK_KEY": webhook_key,
+            "SALESFORCE_LOGIN_URL": sf_server.url, "SALESFORCE_CLIENT_ID": sf_id, "SALESFORCE_CLIENT_SECRET": sf_secret,
+            "PORT": "3000",
+        })
+        log_stream = stack.enter_context(log_file.open("a", encoding="utf-8"))
+        configure_logging(verbose, settings.secret_values(), stream=log_stream)
+        stack.callback(lambda: logging.getLogger().handlers.clear())  # before the log file closes
+        paidup = Paidup(settings, config)
+        stack.callback(paidup.close)
+        paidup.migrate()
+        bot_server = stack.enter_context(LoopbackServer(paidup.web_app(slack=paidup.slack_endpoint())))
+        xero.webhooks.url = bot_server.url + "/xero/webhooks"
+        signer = SlackRequestSigner(signing_secret, sandbox_url=slack_server.url)
+        yield DemoWorld(paidup, xero, salesforce, slack, slack_server.url, bot_server.url, signer, workdir,
+                        database, log_file)
