@@ -140,6 +140,26 @@ class ReportsConfig(Section):
         return self.timezone or alerts.timezone
 
 
+TEAMS_CONVERSATION_PATTERN = r"^(?:19|a|8|29):[^\s/?#]{1,300}$"
+TEAMS_APPROVER_PATTERN = r"^(?:[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+TeamsConversationId = Annotated[str, Field(pattern=TEAMS_CONVERSATION_PATTERN)]
+TeamsApprover = Annotated[str, Field(pattern=TEAMS_APPROVER_PATTERN), AfterValidator(str.lower)]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s]+$", max_length=2048)]
+
+
+class TeamsConfig(Section):
+    app_name: str = Field(default="Paidup", min_length=1, max_length=30)
+    service_url: str = Field(default="https://smba.trafficmanager.net/teams/", pattern=r"^https?://[^\s]+$")
+    finance_conversation: TeamsConversationId | None = None
+    alerts_conversation: TeamsConversationId | None = None
+    ops_conversation: TeamsConversationId | None = None
+    approvers: list[TeamsApprover] = Field(default_factory=list)
+    developer_name: str = Field(default="Paidup", min_length=1, max_length=32)
+    website_url: HttpsUrl | None = None
+    privacy_url: HttpsUrl | None = None
+    terms_url: HttpsUrl | None = None
+
+
 class AppConfig(Section):
     slack: SlackConfig = SlackConfig()
     approvals: ApprovalsConfig = ApprovalsConfig()
@@ -148,6 +168,7 @@ class AppConfig(Section):
     sync: SyncConfig = SyncConfig()
     alerts: AlertsConfig = AlertsConfig()
     reports: ReportsConfig = ReportsConfig()
+    teams: TeamsConfig = TeamsConfig()
 
 
 def _describe_error(error: dict[str, Any]) -> str:
@@ -186,6 +207,9 @@ _PATTERN_HINTS = {
     r"^/[a-z0-9_-]{1,31}$": "expected a slash command such as /paidup",
     r"^\d{2}\.0$": 'expected a Salesforce API version such as "64.0"',
     r"^[A-Za-z][A-Za-z0-9_]*$": "expected a Salesforce field API name such as Xero_Invoice_Number__c",
+    TEAMS_CONVERSATION_PATTERN: "expected a Teams conversation id such as 19:abc123@thread.tacv2",
+    TEAMS_APPROVER_PATTERN: "expected an Entra (AAD) object id or an email address",
+    r"^https://[^\s]+$": "expected an https:// URL",
 }
 
 
@@ -261,6 +285,13 @@ class Settings(BaseSettings):
     salesforce_username: str | None = Field(default=None, validation_alias="SALESFORCE_USERNAME")
     salesforce_private_key_file: Path | None = Field(default=None, validation_alias="SALESFORCE_PRIVATE_KEY_FILE")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    teams_app_id: str | None = Field(default=None, validation_alias="TEAMS_APP_ID")
+    teams_app_password: SecretStr | None = Field(default=None, validation_alias="TEAMS_APP_PASSWORD")
+    teams_tenant_id: str | None = Field(default=None, validation_alias="TEAMS_TENANT_ID")
+    teams_openid_url: str = Field(default="https://login.botframework.com/v1/.well-known/openidconfiguration",
+                                  validation_alias="TEAMS_OPENID_URL")
+    teams_login_url: Annotated[str, AfterValidator(_without_trailing_slash)] = Field(
+        default="https://login.microsoftonline.com", validation_alias="TEAMS_LOGIN_URL")
 
     @field_validator("database_url")
     @classmethod
