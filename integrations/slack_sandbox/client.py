@@ -161,7 +161,11 @@ class SlackPerson:
         view = self._open_modal()
         if not view.definition.get("submit"):
             raise ChatError("this modal has no submit button; `close` it instead")
-        return self._step(lambda: self._submit(view))
+        shown = self._step(lambda: self._submit(view))
+        now = self.state.view(view.id)
+        if now is not None and not now.closed and now.errors and now.hash == view.hash:  # refused inline
+            shown.append(self.renderer.view(now, stack_depth=len(self.state.view_stack_for(self._user_id))))
+        return shown
 
     def close_modal(self) -> list[RenderableType]:
         view = self._open_modal()
@@ -212,6 +216,8 @@ class SlackPerson:
     def _slash(self, text: str) -> None:
         response = self._post(self.signer.slash_command(self._user_id, text, command=self.command))
         body = _json(response)
+        if body is None and response.text.strip():  # Slack shows a plain-text ack body as the answer
+            body = {"text": response.text.strip()}
         if body and (body.get("text") or body.get("blocks")):  # an immediate answer in the ack
             in_channel = body.get("response_type") == "in_channel"
             self.state.add_message(Message(dm_channel_id(self._user_id), self.state.next_ts(),
