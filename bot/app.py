@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 from slack_bolt import App
@@ -31,7 +32,7 @@ from bot.store.session import Database
 from bot.store.tokens import DatabaseTokenStore, SecretBox
 from bot.sync.service import SyncService
 from bot.sync.webhooks import WebhookWorker, XeroWebhookInbox
-from bot.web import SlackEndpoint, XeroConnectPages, create_web_app, mirror_health
+from bot.web import SlackEndpoint, TeamsEndpoint, XeroConnectPages, create_web_app, mirror_health
 from handlers.slack.answers.overdue import OverdueDesk, slack_profile_lookup
 from handlers.slack.answers.status import StatusDesk
 from integrations import salesforce as sf
@@ -48,6 +49,10 @@ from integrations.xero import (
     XeroAuth,
     XeroClient,
 )
+
+if TYPE_CHECKING:  # the Teams SDK's models take a second to import: only when Teams is used
+    from handlers.teams import TeamsBot
+    from integrations.teams import ConnectorClient
 
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 SALESFORCE_CALLBACK = "http://localhost:{port}/salesforce/callback"
@@ -248,15 +253,46 @@ class Paidup:
         secret = self.settings.slack_signing_secret
         return slack_endpoint(self.slack_app, secret.get_secret_value() if secret else "")
 
-    def web_app(self, slack: SlackEndpoint | None = None) -> Starlette:
-        """The HTTP endpoints; ``slack`` serves /slack/events (the Bolt request handler)."""
+    # --- Microsoft Teams -------------------------------------------------------------------
+
+    @cached_property
+    def teams_connector(self) -> ConnectorClient:
+        """The Bot Connector REST client with the bot's Entra client-credentials token."""
+        from bot.chat.teams_app import require_teams_credentials
+        from integrations.teams import BotTokenProvider, ConnectorClient
+
+        app_id, password = require_teams_credentials(self.settings)
+        tokens = BotTokenProvider(self.http, self.settings.teams_login_url, app_id, password,
+                                  self.settings.teams_tenant_id)
+        return ConnectorClient(self.http, tokens)
+
+    @cached_property
+    def teams_bot(self) -> TeamsBot:
+        from bot.chat.teams_app import teams_services
+        from handlers.teams import TeamsBot
+
+        return TeamsBot(teams_services(self, self.teams_connector))
+
+    def teams_endpoint(self) -> TeamsEndpoint:
+        """``POST /api/messages``, each activity's Bot Framework JWT checked against TEAMS_OPENID_URL."""
+        from bot.chat.teams_app import require_teams_credentials, teams_endpoint
+        from integrations.teams import InboundTokenValidator
+
+        app_id, _ = require_teams_credentials(self.settings)
+        return teams_endpoint(self.teams_bot, InboundTokenValidator(self.http, self.settings.teams_openid_url, app_id))
+
+    def web_app(self, slack: SlackEndpoint | None = None, teams: TeamsEndpoint | None = None) -> Starlette:
+        """The HTTP endpoints; ``slack`` serves /slack/events (the Bolt request handler); ``teams``
+        serves /api/messages, built here when TEAMS_APP_ID is set."""
+        if teams is None and self.settings.teams_app_id:
+            teams = self.teams_endpoint()
         try:
             connector = self.xero_connector
             connect = XeroConnectPages(connector.start, lambda params: connector.finish(params).tenant_name)
         except ConfigError:
             connect = None
         stale = timedelta(minutes=self.config.sync.stale_after_minutes)
-        return create_web_app(mirror_health(self.db, stale), self.webhook_inbox, slack, connect)
+        return create_web_app(mirror_health(self.db, stale), self.webhook_inbox, slack, connect, teams)
 
     def close(self) -> None:
         if "webhook_worker" in self.__dict__:

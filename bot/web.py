@@ -1,6 +1,7 @@
 """The HTTP endpoints of `paidup serve --http` (and of the demo):
 
 - ``POST /slack/events``: events, slash commands, interactivity and options (Bolt);
+- ``POST /api/messages``: Microsoft Teams activities (Bot Framework, JWT-authenticated);
 - ``POST /xero/webhooks``: Xero webhooks, answered in milliseconds with an empty body;
 - ``GET /xero/connect`` and ``GET /xero/callback``: the Xero authorization-code flow;
 - ``GET /healthz``: liveness and mirror freshness, for a load balancer or a person.
@@ -25,6 +26,7 @@ from bot.sync.webhooks import XeroWebhookInbox
 
 log = logging.getLogger(__name__)
 SlackEndpoint = Callable[[Request], Awaitable[Response]]
+TeamsEndpoint = Callable[[Request], Awaitable[Response]]
 MAX_WEBHOOK_BYTES = 1_000_000
 
 
@@ -37,7 +39,8 @@ class XeroConnectPages:
 
 
 def create_web_app(db_health: Callable[[], dict], inbox: XeroWebhookInbox | None,
-                   slack: SlackEndpoint | None = None, connect: XeroConnectPages | None = None) -> Starlette:
+                   slack: SlackEndpoint | None = None, connect: XeroConnectPages | None = None,
+                   teams: TeamsEndpoint | None = None) -> Starlette:
     async def healthz(request: Request) -> JSONResponse:
         try:
             body = await run_in_threadpool(db_health)
@@ -73,12 +76,18 @@ def create_web_app(db_health: Callable[[], dict], inbox: XeroWebhookInbox | None
             return JSONResponse({"error": "Slack is not configured on this server"}, status_code=404)
         return await slack(request)
 
+    async def teams_messages(request: Request) -> Response:
+        if teams is None:
+            return JSONResponse({"error": "Teams is not configured on this server"}, status_code=404)
+        return await teams(request)
+
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/xero/webhooks", xero_webhooks, methods=["POST"]),
         Route("/xero/connect", xero_connect, methods=["GET"]),
         Route("/xero/callback", xero_callback, methods=["GET"], name="xero_callback"),
         Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/api/messages", teams_messages, methods=["POST"]),
     ]
     return Starlette(routes=routes)
 

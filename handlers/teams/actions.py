@@ -1,0 +1,41 @@
+"""Buttons pressed on the bot's cards, by verb. The same function serves ``Action.Execute``
+(the ``adaptiveCard/action`` invoke: the answer replaces the card in place) and its
+``Action.Submit`` fallback (a message with ``value``: the bot updates the card with a PUT).
+
+    pick_account {account}   → the status card for the chosen account
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from handlers.slack.answers.status import StatusDesk
+from handlers.teams.cards.accounts import PICK_VERB
+from handlers.teams.cards.common import CardReply
+from handlers.teams.cards.status import status_reply
+from handlers.teams.turn import Turn
+
+Action = Callable[[Turn, Mapping[str, Any]], CardReply]
+GONE = "That account is no longer in the mirror (it was deleted or merged). Ask again by name."
+
+
+def pick_account(turn: Turn, data: Mapping[str, Any]) -> CardReply:
+    desk = turn.services.find("status_desk")
+    key = data.get("account")
+    if not isinstance(desk, StatusDesk) or not isinstance(key, str) or len(key) > 100:
+        return CardReply("I can't answer that right now: the status answer is not available.")
+    answer = desk.status.for_key(key)
+    if answer is None:
+        return CardReply(GONE)
+    return status_reply(answer, datetime.now(UTC), desk.salesforce_url())
+
+
+ACTIONS: dict[str, Action] = {PICK_VERB: pick_account}
+
+
+def run_action(turn: Turn, verb: str, data: Mapping[str, Any]) -> CardReply | None:
+    """The card that answers ``verb`` pressed with ``data``; None for a verb Paidup doesn't know."""
+    action = ACTIONS.get(verb)
+    return action(turn, data) if action else None

@@ -1,0 +1,75 @@
+"""A question in a chat or an @mention → one service call → a card. Which answer a text asks for
+is decided exactly as in Slack (``handlers.slack.dispatch.decide`` over ``bot.domain.intents``);
+the services are the same ``Paidup`` properties; only the rendering is Teams'.
+
+    "has Acme paid?" | "status acme" | "acme"   → status card, pick-one card, or not found
+    "INV-0042"                                  → status card for that invoice's account
+    "overdue mine" | "overdue all"              → overdue by owner ("mine": Teams email → Salesforce user)
+    "help" | anything else                      → help card (with a notice when not understood)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot.domain.intents import OverdueIntent, StatusIntent
+from bot.services.status import StatusReply
+from handlers.slack.answers.overdue import UNMAPPED, OverdueDesk
+from handlers.slack.answers.status import StatusDesk
+from handlers.slack.dispatch import decide, not_available
+from handlers.slack.questions import Question
+from handlers.teams.cards.accounts import choice_reply, not_found_reply
+from handlers.teams.cards.common import CardReply
+from handlers.teams.cards.help import help_reply
+from handlers.teams.cards.overdue import overdue_reply
+from handlers.teams.cards.status import status_reply
+from handlers.teams.turn import Turn
+
+TeamsAnswer = Callable[[Turn, object, Question], CardReply]
+
+
+def reply_for_status(reply: StatusReply, desk: StatusDesk, app_name: str) -> CardReply:
+    if reply.answer is not None:
+        return status_reply(reply.answer, datetime.now(UTC), desk.salesforce_url())
+    if reply.resolution.outcome == "several":
+        return choice_reply(reply.resolution)
+    return not_found_reply(reply.resolution, app_name)
+
+
+def answer_status(turn: Turn, service: object, question: Question) -> CardReply:
+    assert isinstance(service, StatusDesk) and isinstance(question.intent, StatusIntent)
+    intent = question.intent
+    return reply_for_status(service.status.ask(intent.query, intent.invoice_number), service,
+                            turn.services.app_name)
+
+
+def answer_overdue(turn: Turn, service: object, question: Question) -> CardReply:
+    assert isinstance(service, OverdueDesk) and isinstance(question.intent, OverdueIntent)
+    now = service.overdue.clock()
+    if question.intent.scope == "all":
+        return overdue_reply(service.overdue.for_everyone(), now)
+    mapping = service.people.salesforce_user(turn.user_key, turn.profile_lookup(), platform="teams")
+    if mapping.sf_user is None:
+        text = UNMAPPED.get(mapping.outcome, UNMAPPED["no_match"]).format(email=mapping.email or "")
+        text = text.replace("Slack", "Teams").replace(" (the app needs the users:read.email scope)", "")
+        return CardReply(text + " Try “overdue all” for everyone's.")
+    return overdue_reply(service.overdue.for_owner(mapping.sf_user.id), now, mapping.sf_user.name)
+
+
+ANSWERS: dict[str, TeamsAnswer] = {"status": answer_status, "overdue": answer_overdue}
+
+
+def answer(turn: Turn, raw_text: str) -> CardReply:
+    """The reply to a message's text (already cleaned of @mentions by ``turn.message_text``)."""
+    question = Question.parse(turn.user_key, turn.conversation_id, raw_text)
+    decision = decide(question)
+    app_name = turn.services.app_name
+    if decision.route is None:
+        notice = decision.notice.replace("sub-command", "command").replace("`", '"') if decision.notice else None
+        return help_reply(app_name, notice)
+    service = turn.services.find(decision.route.service)
+    render = ANSWERS.get(decision.route.name)
+    if service is None or render is None:
+        return help_reply(app_name, not_available(decision.route).replace("*", "**"))
+    return render(turn, service, question)
