@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from bot.config import ConfigError, Settings, load_app_config, load_settings
+from bot.config import AppConfig, ConfigError, Settings, load_app_config, load_settings
 from bot.logs import configure_logging
 
 EXIT_ATTENTION, EXIT_FAILED, EXIT_NOT_BUILT = 1, 2, 3
@@ -221,14 +221,16 @@ def alerts_run(job: str) -> None:
 
 
 @cli.command()
-@click.option("--teams", is_flag=True, help="Write the Microsoft Teams app manifest instead.")
+@click.option("--teams", is_flag=True, help="Print the Microsoft Teams app manifest (manifest.json) instead.")
+@click.option("--zip", "package", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="With --teams: also write the Teams app package (manifest.json and icons) to this zip file.")
 @click.option("--url", "base_url", default="https://YOUR-HOST", show_default=True,
               help="Public base URL of `paidup serve --http` (HTTP mode only); the placeholder must be replaced "
                    "before pasting. Request URLs become <url>/slack/events.")
 @click.pass_obj
 @clean_errors
-def manifest(obj: Context, teams: bool, base_url: str) -> None:
-    """Print the Slack app manifest (YAML) for the current app.yml.
+def manifest(obj: Context, teams: bool, package: str | None, base_url: str) -> None:
+    """Print the Slack app manifest (YAML) for the current app.yml; --teams: the Teams manifest (JSON).
 
     Socket Mode follows slack.socket_mode in app.yml, or (when that is null) whether SLACK_APP_TOKEN is set.
     """
@@ -239,10 +241,28 @@ def manifest(obj: Context, teams: bool, base_url: str) -> None:
 
     config = load_app_config(obj.settings.config_path)  # a bad app.yml is reported before anything else
     if teams:
-        not_built("`paidup manifest --teams`", "issue 10: Teams")
+        write_teams_manifest(obj.settings, config, base_url, package)
+        return
     socket = socket_mode_wanted(obj.settings, config)
     click.echo(yaml.safe_dump(build_manifest(config, socket_mode=socket, base_url=base_url), sort_keys=False, width=120,
                               allow_unicode=True), nl=False)
+
+
+def write_teams_manifest(settings: Settings, config: AppConfig, base_url: str, package: str | None) -> None:
+    import json
+    from pathlib import Path
+
+    from bot.services.teams_manifest import build_teams_manifest, teams_app_package
+
+    if not settings.teams_app_id:
+        raise ConfigError("TEAMS_APP_ID is not set: the manifest names the Azure Bot's app id (see README: "
+                          "Microsoft Teams)")
+    built = build_teams_manifest(config, settings.teams_app_id, base_url)
+    click.echo(json.dumps(built, indent=2, ensure_ascii=False))
+    if package:
+        Path(package).write_bytes(teams_app_package(built))
+        click.echo(f"Wrote the Teams app package to {package}: upload it in Teams (Apps → Manage your apps).",
+                   err=True)
 
 
 def main() -> None:

@@ -94,8 +94,3 @@ def test_paidup_manifest_prints_yaml_that_validates(tmp_path: Path) -> None:
     assert socket.returncode == 0 and yaml.safe_load(socket.stdout)["settings"]["socket_mode_enabled"] is True
     assert "YOUR-HOST" in run("manifest", "--help", cwd=tmp_path).stdout
 
-
-def test_paidup_manifest_teams_is_not_built_yet(tmp_path: Path) -> None:
-    (tmp_path / "app.yml").write_text((ROOT / "app.yml").read_text("utf-8"), encoding="utf-8")
-    result = run("manifest", "--teams", cwd=tmp_path)
-    assert result.returncode == 3 and "not built yet" in result.stderr
