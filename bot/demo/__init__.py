@@ -78,19 +78,26 @@ def first_sync(console: Console, world: DemoWorld) -> bool:
 
 def run_script(console: Console, chat: DemoChat, lines: Iterable[str]) -> int:
     """Each line echoed after its prompt, then what the bot showed; stops at the first line that fails."""
+    after_comment = False
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\n")
         if not line.strip():
             continue
         if line.lstrip().startswith("#"):
+            if not after_comment:
+                console.print()
             console.print(Text(line.strip(), style="italic dim"))
+            after_comment = True
             continue
-        console.print()
+        if not after_comment:
+            console.print()
+        after_comment = False
         console.print(Text(chat.prompt + line.strip(), style="bold cyan"))
         try:
             result = chat.run(line)
-        except Exception as exc:  # noqa: BLE001 - a ChatError, or a bug: either way this line failed
-            log.exception("demo.line_failed") if not isinstance(exc, ChatError) else None
+        except Exception as exc:  # a ChatError, or a bug: either way this line failed
+            if not isinstance(exc, ChatError):
+                log.exception("demo.line_failed")
             console.print(Text(f"✗ {exc}", style="bold red"))
             console.print(Text(f"The script stopped at line {number}.", style="red"))
             return EXIT_LINE_FAILED

@@ -144,6 +144,18 @@ class SlackPerson:
             raise ChatError(f"[{number}] is a form field: `set {number} = <value>`")
         return self._step(lambda: self._post_action(target, None))
 
+    def click_label(self, label: str) -> list[RenderableType]:
+        """Press the button labelled ``label`` (its whole text, else the one it starts), newest first."""
+        wanted = label.strip().lower()
+        buttons = [t for t in self.numbering.targets_newest_first() if t.type == "button" and not t.in_input
+                   and self._still_shown(t)]
+        texts = {t.number: self.renderer.styler.plain(t.element.get("text")).lower() for t in buttons}
+        for test in (lambda t: texts[t.number] == wanted, lambda t: texts[t.number].startswith(wanted)):
+            found = [t for t in buttons if test(t)]
+            if found:
+                return self.click(found[0].number)
+        raise ChatError(f"no button {label!r} on screen")
+
     def pick(self, number: int, choice: str) -> list[RenderableType]:
         """Choose in a menu, or fill a form field (same as ``set``)."""
         target = self._target(number)
@@ -391,11 +403,24 @@ class SlackPerson:
                     and change.kind not in ("message_deleted", "view_closed"):
                 change = SurfaceChange(first.kind, message=change.message, view=change.view)
             latest[key] = change
-        for key in order:
+        for key in sorted(order, key=lambda k: self._reading_order(latest[k], order.index(k))):
             rendered = self._render_change(latest[key], show_home)
             if rendered is not None:
                 shown.append(rendered)
         return shown
+
+    def _reading_order(self, change: SurfaceChange, arrived: int) -> tuple[int, str, float, int]:
+        """Within one step, the same order however the app's threads raced: the person's modal and
+        Home first, then their DM and what only they see, then channels by name, then others' DMs."""
+        message = change.message
+        if message is None:
+            return (0, "", 0.0, arrived)
+        owner = message.ephemeral_for or self.state.dm_user(message.channel)
+        if owner == self._user_id:
+            return (1, "", float(message.ts), arrived)
+        if owner is None:
+            return (2, self._channel_name(message.channel) or message.channel, float(message.ts), arrived)
+        return (3, owner, float(message.ts), arrived)
 
     def _render_change(self, change: SurfaceChange, show_home: bool) -> RenderableType | None:
         if change.message is not None:
@@ -456,6 +481,13 @@ class SlackPerson:
         if target is None:
             raise ChatError(f"there is no [{number}] on screen")
         return target
+
+    def _still_shown(self, target: Target) -> bool:
+        try:
+            self._live_surface(target)
+        except ChatError:
+            return False
+        return True
 
     def _live_surface(self, target: Target) -> Message | View:
         if target.surface[0] == "message":

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.columns import Columns
 from rich.console import Console, Group, RenderableType
 from rich.emoji import Emoji, NoEmoji
 from rich.padding import Padding
@@ -81,6 +82,9 @@ class Numbering:
 
     def target(self, number: int) -> Target | None:
         return self._targets.get(number)
+
+    def targets_newest_first(self) -> list[Target]:
+        return [self._targets[n] for n in sorted(self._targets, reverse=True)]
 
 
 # --- text objects, mrkdwn and rich_text ------------------------------------------------------
@@ -276,8 +280,8 @@ class BlockRenderer:
             heading.append(f" · {note}", style="yellow")
         if message.deleted:
             return Group(heading, Padding(Text("(message deleted)", style="dim italic"), (0, 0, 0, 2), expand=False))
-        lines = self.blocks(message.blocks, message_ref(message)) if message.blocks else [
-            self.styler.mrkdwn(message.text)]
+        lines: list[RenderableType] = (self.blocks(message.blocks, message_ref(message)) if message.blocks
+                                       else [self.styler.mrkdwn(message.text)])
         for attachment in message.attachments:
             lines.extend(self.attachment(attachment, message_ref(message)))
         for file in message.files:
@@ -301,8 +305,8 @@ class BlockRenderer:
                          subtitle=Text("modal", style="dim"), subtitle_align="right")
         return Panel(Group(*lines), title=Text("App Home", style="bold"), title_align="left")
 
-    def attachment(self, attachment: dict[str, Any], surface: SurfaceRef) -> list[Text]:
-        lines: list[Text] = []
+    def attachment(self, attachment: dict[str, Any], surface: SurfaceRef) -> list[RenderableType]:
+        lines: list[RenderableType] = []
         if attachment.get("pretext"):
             lines.append(self.styler.mrkdwn(str(attachment["pretext"])))
         if attachment.get("title"):
@@ -316,13 +320,14 @@ class BlockRenderer:
         if attachment.get("footer"):
             lines.append(self.styler.mrkdwn(str(attachment["footer"]), "dim"))
         bar = Text("▌ ", style=_bar_colour(attachment.get("color")))
-        return [Text.assemble(bar, line) for line in lines]
+        return [Text.assemble(bar, line) if isinstance(line, Text) else line for line in lines]
 
     # --- blocks --------------------------------------------------------------------------
 
     def blocks(self, blocks: Iterable[dict[str, Any]], surface: SurfaceRef, *,
-               values: dict[str, dict[str, Any]] | None = None, errors: dict[str, str] | None = None) -> list[Text]:
-        lines: list[Text] = []
+               values: dict[str, dict[str, Any]] | None = None,
+               errors: dict[str, str] | None = None) -> list[RenderableType]:
+        lines: list[RenderableType] = []
         for index, block in enumerate(blocks):
             block_id = str(block.get("block_id") or f"#{index}")
             lines.extend(self.block(block, block_id, surface, (values or {}).get(block_id, {})))
@@ -331,7 +336,7 @@ class BlockRenderer:
         return lines
 
     def block(self, block: dict[str, Any], block_id: str, surface: SurfaceRef,
-              values: dict[str, Any]) -> list[Text]:
+              values: dict[str, Any]) -> list[RenderableType]:
         kind = block.get("type")
         if kind == "header":
             return [self.styler.text_object(block.get("text"), "bold underline")]
@@ -356,8 +361,8 @@ class BlockRenderer:
             return [Text(f"▶ {self.styler.plain(block.get('title'))}", style="italic")]
         return [Text(f"({kind} block)", style="dim")]
 
-    def _section(self, block: dict[str, Any], block_id: str, surface: SurfaceRef) -> list[Text]:
-        lines: list[Text] = []
+    def _section(self, block: dict[str, Any], block_id: str, surface: SurfaceRef) -> list[RenderableType]:
+        lines: list[RenderableType] = []
         if block.get("text"):
             lines.append(self.styler.text_object(block["text"]))
         for field in block.get("fields") or []:
@@ -389,16 +394,13 @@ class BlockRenderer:
                 out.append_text(self.styler.text_object(element))
         return out
 
-    def _actions(self, block: dict[str, Any], block_id: str, surface: SurfaceRef) -> Text:
-        out = Text()
-        for n, element in enumerate(block.get("elements") or []):
-            if n:
-                out.append("   ")
-            out.append_text(self.element(element, block_id, surface))
-        return out
+    def _actions(self, block: dict[str, Any], block_id: str, surface: SurfaceRef) -> RenderableType:
+        """A row of elements; where they don't fit one line, they wrap whole, in columns."""
+        elements = [self.element(element, block_id, surface) for element in block.get("elements") or []]
+        return Columns(elements, padding=(0, 3), expand=False)
 
     def _input(self, block: dict[str, Any], block_id: str, surface: SurfaceRef,
-               values: dict[str, Any]) -> list[Text]:
+               values: dict[str, Any]) -> list[RenderableType]:
         element = block.get("element") or {}
         label = Text.assemble(self.styler.text_object(block.get("label"), "bold"))
         if block.get("optional"):

@@ -1,0 +1,154 @@
+"""`paidup demo` as a person runs it: the installed entry point, a fresh process with none of the
+developer's environment, the README's walkthrough script; the transcript carries the figures the
+demo data implies, and the README's copy of it is what the demo shows today."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from integrations import demo_data as demo
+from tests.conftest import ROOT
+
+PAIDUP = Path(sys.executable).with_name("paidup")
+SCRIPT = ROOT / "docs" / "demo.script"
+SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+OPEN = ("AUTHORISED",)
+
+
+def money(amount: Decimal, currency: str) -> str:
+    return f"{SYMBOLS[currency]}{amount:,.2f} {currency}"
+
+
+def per_currency(amounts: dict[str, Decimal]) -> str:
+    """"£4,800.00 GBP + $10,310.00 USD": currencies by code, as the cards show them."""
+    return " + ".join(money(amounts[c], c) for c in sorted(amounts) if amounts[c])
+
+
+def amount_due(invoice: demo.DemoInvoice) -> Decimal:
+    return demo.invoice_totals(invoice)[2] - sum((p.amount for p in invoice.payments), Decimal(0))
+
+
+def owed(contacts: Iterable[str], *, overdue: bool) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for invoice in demo.INVOICES:
+        if invoice.contact in contacts and invoice.status in OPEN and (invoice.due_in_days < 0 or not overdue):
+            totals[invoice.currency] += amount_due(invoice)
+    return dict(totals)
+
+
+def invoice(number: str) -> demo.DemoInvoice:
+    return next(i for i in demo.INVOICES if i.number == number)
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without anything that configures Paidup: the demo must need none of it."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("PAIDUP_", "SLACK_", "XERO_", "SALESFORCE_")) and k != "DATABASE_URL"}
+
+
+@pytest.fixture(scope="module")
+def transcript(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """docs/demo.script through the installed `paidup` (what `scripts/dev demo --script` runs), in an
+    empty directory: no app.yml, no .env, no credentials."""
+    workdir = tmp_path_factory.mktemp("demo")
+    result = subprocess.run([str(PAIDUP), "demo", "--script", str(SCRIPT)], cwd=workdir, env=clean_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def test_the_demo_starts_syncs_and_serves_over_loopback(transcript: str) -> None:
+    assert "Paidup demo: the whole bot in this process, on 127.0.0.1, with no credentials." in transcript
+    assert re.search(r"Paidup +http://127\.0\.0\.1:\d+/slack/events", transcript)
+    assert "✓ salesforce full sync: ok" in transcript and "✓ xero full sync: ok" in transcript
+    linked_invoices = sum(1 for i in demo.INVOICES)
+    assert re.search(rf"xero invoices .* {linked_invoices} records", transcript)
+
+
+def test_status_in_two_currencies(transcript: str) -> None:
+    acme = transcript.split("rita.rep › /paidup acme corporation\n", 1)[1]
+    assert acme.startswith("Paidup · DM · only visible to you\n  Acme Corporation\n")
+    assert f"  Amount due: {per_currency(owed(['acme'], overdue=False))}\n" in acme
+    assert f"  Overdue: {per_currency(owed(['acme'], overdue=True))}\n" in acme
+    for number in ("INV-0003", "INV-0002"):
+        due = invoice(number)
+        assert (f"  • {number}: {money(amount_due(due), due.currency)} due "
+                in acme) and f"{-due.due_in_days} days overdue\n" in acme
+    part_payment = invoice("INV-0002").payments[0]
+    assert f"  Last payment: {money(part_payment.amount, 'USD')} on " in acme
+    buttons = acme.split("  From Xero, as of just now.", 1)[1].split("\n\n", 1)[0]
+    assert re.search(r"\[1\] Create invoice: Acme Corporation - Expansion 2027 [\s\S]*\[\d\] Share in channel", buttons)
+
+
+def test_an_ambiguous_name_gets_buttons_and_a_click_answers(transcript: str) -> None:
+    assert re.search(r"rita\.rep › /paidup acme\nPaidup · DM · only visible to you\n"
+                     r"  Several accounts match acme\. Which one do you mean\?\n"
+                     r"  \[\d+\] Acme Corporation   \[\d+\] Acme Logistics GmbH\n", transcript)
+    clicked = transcript.split("rita.rep › click Acme Logistics GmbH\n", 1)[1]
+    assert clicked.startswith("Paidup · DM · only visible to you · updated\n  Acme Logistics GmbH\n")
+    logistics = invoice("INV-0010")
+    assert f"  Overdue: {money(amount_due(logistics), 'EUR')}\n" in clicked
+    assert f"{-logistics.due_in_days} days overdue" in clicked and "  Owner: Sam Seller\n" in clicked
+
+
+def test_a_direct_message_an_invoice_number_and_a_name_that_fits_nothing(transcript: str) -> None:
+    globex = transcript.split("rita.rep › has globex paid?\n", 1)[1]
+    assert globex.startswith("Paidup · DM\n  Globex, Inc.\n")  # a DM answer, in the conversation
+    assert f"  Overdue: {money(amount_due(invoice('INV-0043')), 'USD')}\n" in globex
+    paid = invoice("INV-0042")
+    assert "INV-0042: paid in full on " in globex and f"({money(paid.payments[0].amount, 'USD')})" in globex
+    assert "I couldn't find an account, Xero contact or invoice number matching wonka industries." in transcript
+
+
+def test_the_overdue_list_and_the_app_home(transcript: str) -> None:
+    overdue = [i for i in demo.INVOICES if i.status in OPEN and i.due_in_days < 0]
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for item in overdue:
+        totals[item.currency] += amount_due(item)
+    assert f"  {len(overdue)} overdue invoices: {per_currency(totals)}\n" in transcript
+    home = transcript.split("rita.rep › home\n", 1)[1]
+    assert "Paidup for Rita Rep" in home
+    uninvoiced = [o for o in demo.OPPORTUNITIES if o.owner == demo.REP and o.is_won and o.invoice_number is None]
+    for deal in uninvoiced:
+        assert f"• {deal.name} ({demo.SF_ACCOUNT[deal.account].name}): {money(deal.amount, deal.currency)}" in home
+
+
+def test_the_readme_walkthrough_is_what_the_demo_shows(transcript: str) -> None:
+    """The README's transcript, generated by this script, matches today's run (dates aside)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- demo-transcript:start -->", 1)[1].split("<!-- demo-transcript:end -->", 1)[0]
+    shown = block.split("```text\n", 1)[1].rsplit("```", 1)[0]
+    first = SCRIPT.read_text(encoding="utf-8").splitlines()[0]
+    run = first + transcript.split(first, 1)[1]
+
+    def undated(text: str) -> list[str]:
+        return [re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", line.rstrip()) for line in text.strip().splitlines()]
+
+    assert undated(shown) == undated(run)
+
+
+def test_a_line_that_cannot_run_fails_the_script_and_the_database_is_kept(tmp_path: Path) -> None:
+    script = tmp_path / "broken.script"
+    script.write_text("/paidup acme\nclick 9\n/paidup globex\n", encoding="utf-8")
+    database = tmp_path / "keep" / "demo.db"
+    database.parent.mkdir()
+    result = CliRunner().invoke(cli, ["demo", "--db", str(database), "--script", str(script)], env=clean_env())
+    assert result.exit_code == 1, result.output
+    assert "rita.rep › click 9\n✗ there is no [9] on screen\nThe script stopped at line 2.\n" in result.output
+    assert "/paidup globex" not in result.output
+    with sqlite3.connect(database) as db:
+        assert db.execute("select count(*) from xero_invoices").fetchone()[0] == len(demo.INVOICES)
+    assert (tmp_path / "keep" / "demo.log").is_file()
