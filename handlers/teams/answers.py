@@ -5,6 +5,7 @@ the services are the same ``Paidup`` properties; only the rendering is Teams'.
     "has Acme paid?" | "status acme" | "acme"   → status card, pick-one card, or not found
     "INV-0042"                                  → status card for that invoice's account
     "overdue mine" | "overdue all"              → overdue by owner ("mine": Teams email → Salesforce user)
+    "health"                                    → sync freshness, failures, unlinked records
     "help" | anything else                      → help card (with a notice when not understood)
 """
 
@@ -15,12 +16,14 @@ from datetime import UTC, datetime
 
 from bot.domain.intents import OverdueIntent, StatusIntent
 from bot.services.status import StatusReply
+from handlers.slack.answers.health import HealthSource
 from handlers.slack.answers.overdue import UNMAPPED, OverdueDesk
 from handlers.slack.answers.status import StatusDesk
 from handlers.slack.dispatch import decide, not_available
 from handlers.slack.questions import Question
 from handlers.teams.cards.accounts import choice_reply, not_found_reply
 from handlers.teams.cards.common import CardReply
+from handlers.teams.cards.health import health_reply
 from handlers.teams.cards.help import help_reply
 from handlers.teams.cards.overdue import overdue_reply
 from handlers.teams.cards.status import status_reply
@@ -57,7 +60,12 @@ def answer_overdue(turn: Turn, service: object, question: Question) -> CardReply
     return overdue_reply(service.overdue.for_owner(mapping.sf_user.id), now, mapping.sf_user.name)
 
 
-ANSWERS: dict[str, TeamsAnswer] = {"status": answer_status, "overdue": answer_overdue}
+def answer_health(turn: Turn, service: object, question: Question) -> CardReply:
+    assert isinstance(service, HealthSource)
+    return health_reply(service.check(), service.clock(), service.stale_after)
+
+
+ANSWERS: dict[str, TeamsAnswer] = {"status": answer_status, "overdue": answer_overdue, "health": answer_health}
 
 
 def answer(turn: Turn, raw_text: str) -> CardReply:

@@ -171,3 +171,13 @@ def test_the_bot_says_hello_when_added(synced: RunningTeamsBot, rita: TeamsUser)
     assert synced.post(added).status_code == 200
     [hello] = synced.teams.state.in_conversation(synced.channel.personal(rita))
     assert hello.cards[0]["body"][0]["text"] == "Hi! I'm Paidup."
+
+
+def test_health_after_a_sync(synced: RunningTeamsBot, rita: TeamsUser) -> None:
+    reply = synced.ask(rita, "health")
+    [card] = reply.cards
+    assert card["body"][0]["text"] == "Paidup health"
+    sources = [b["text"] for b in card["body"][1:3]]
+    assert sources[0].startswith("✅ **Xero**: last good sync just now; 0 open failures; quota left: ")
+    assert sources[1].startswith("✅ **Salesforce**: last good sync just now; 0 open failures")
+    assert reply.activity["summary"] == "Paidup health: both sources synced recently, no open failures."
