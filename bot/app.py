@@ -6,6 +6,7 @@ Nothing else constructs clients, stores or services; commands, the web server an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,10 +16,12 @@ from typing import TYPE_CHECKING
 import httpx
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from starlette.applications import Starlette
 
 from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
 from bot.config import AppConfig, ConfigError, Settings, load_app_config
+from bot.services.alerts import AlertChannels, AlertService
 from bot.services.connect import XeroConnector
 from bot.services.health import Health, health
 from bot.services.home import HomeService
@@ -33,6 +36,7 @@ from bot.store.tokens import DatabaseTokenStore, SecretBox
 from bot.sync.service import SyncService
 from bot.sync.webhooks import WebhookWorker, XeroWebhookInbox
 from bot.web import SlackEndpoint, TeamsEndpoint, XeroConnectPages, create_web_app, mirror_health
+from handlers.slack.alerts.delivery import SlackAlertDelivery
 from handlers.slack.answers.overdue import OverdueDesk, slack_profile_lookup
 from handlers.slack.answers.status import StatusDesk
 from integrations import salesforce as sf
@@ -55,6 +59,8 @@ if TYPE_CHECKING:  # the Teams SDK's models take a second to import: only when T
     from integrations.teams import ConnectorClient
 
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+ALERT_RATE_LIMIT_RETRIES = 5  # 429s waited out per Slack call before the alert is kept for the next run
+log = logging.getLogger(__name__)
 SALESFORCE_CALLBACK = "http://localhost:{port}/salesforce/callback"
 
 
@@ -229,8 +235,34 @@ class Paidup:
         return HealthReport(self.db, timedelta(minutes=self.config.sync.stale_after_minutes))
 
     @cached_property
+    def alerts(self) -> AlertService:
+        """Overdue digests, payment notices and failed-sync alerts (``bot.services.alerts``), posted
+        through ``alert_delivery``; the scheduler, `paidup alerts run` and the demo call its jobs."""
+        slack = self.config.slack
+        return AlertService(self.db, self.config, lambda: self.sync, self.people, lambda: self.alert_delivery,
+                            AlertChannels(slack.alerts_channel, slack.ops_channel))
+
+    @cached_property
+    def alert_delivery(self) -> SlackAlertDelivery:
+        """Alerts to Slack: a client of its own that waits out 429s (Retry-After) before giving up."""
+        token = self.settings.slack_bot_token
+        if token is None or not token.get_secret_value():
+            raise ConfigError("SLACK_BOT_TOKEN is not set: alerts are posted to Slack with the bot token")
+        client = WebClient(token=token.get_secret_value(), base_url=self.settings.slack_api_url, timeout=10,
+                           retry_handlers=[ConnectionErrorRetryHandler(),
+                                           RateLimitErrorRetryHandler(max_retry_count=ALERT_RATE_LIMIT_RETRIES)])
+        return SlackAlertDelivery(client)
+
+    def payment_notices_now(self) -> None:
+        """After a webhook fetch stored changes: tell owners and watchers of new payments at once."""
+        try:
+            self.alerts.run_payments()
+        except ConfigError as exc:  # Slack not set up: the events wait in the outbox
+            log.info("alerts.payments_not_configured", extra={"reason": str(exc)})
+
+    @cached_property
     def webhook_worker(self) -> WebhookWorker:
-        return WebhookWorker(self.sync.process_webhooks)
+        return WebhookWorker(self.sync.process_webhooks, after_fetch=self.payment_notices_now)
 
     @cached_property
     def webhook_inbox(self) -> XeroWebhookInbox | None:

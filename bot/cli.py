@@ -215,9 +215,27 @@ def alerts() -> None:
 
 @alerts.command("run")
 @click.argument("job", type=click.Choice(["overdue", "failed-sync", "payments"]))
-def alerts_run(job: str) -> None:
-    """Run one alert job now, as the scheduler would."""
-    not_built(f"`paidup alerts run {job}`", "issue 8: scheduled alerts")
+@click.pass_obj
+@clean_errors
+def alerts_run(obj: Context, job: str) -> None:
+    """Run one alert job now, as the scheduler would; print what it posted.
+
+    Exit 0 when it ran (whether or not there was anything to post), 1 when some alerts could not be
+    delivered (kept for the next run), 2 when it could not run (configuration).
+    """
+    from bot.app import Paidup
+
+    paidup = Paidup(obj.settings)
+    paidup.migrate()
+    try:
+        result = paidup.alerts.run(job)
+    finally:
+        paidup.close()
+    for line in result.lines():
+        click.echo(line)
+    if not result.lines():
+        click.echo("nothing to do")
+    sys.exit(EXIT_ATTENTION if result.failed else 0)
 
 
 @cli.command()

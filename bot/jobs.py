@@ -15,11 +15,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import AppConfig, ConfigError
 from bot.domain.cron import cron_trigger
+from bot.services.alerts import AlertService
 from bot.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 RETRY_EVERY = timedelta(minutes=1)
 WEBHOOK_SWEEP_EVERY = timedelta(minutes=1)
+PAYMENT_NOTICES_EVERY = timedelta(minutes=1)  # a safety net: the webhook worker sends them at once
 
 
 def _guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
@@ -55,6 +57,21 @@ def sync_jobs(config: AppConfig, sync: SyncService) -> list[tuple[str, Callable[
          IntervalTrigger(seconds=RETRY_EVERY.total_seconds(), timezone=tz)),
         ("webhook-sweep", _guarded("webhook-sweep", sync.process_webhooks),
          IntervalTrigger(seconds=WEBHOOK_SWEEP_EVERY.total_seconds(), timezone=tz)),
+    ]
+
+
+def alert_jobs(config: AppConfig, alerts: AlertService) -> list[tuple[str, Callable[[], None], object]]:
+    """(id, function, trigger) for the alert jobs: the overdue digest and failed-sync alerts on
+    their crons in ``alerts.timezone``, payment notices every minute. Each post is claimed in the
+    alert log, so several processes running these post each alert once."""
+    tz = config.alerts.timezone
+    return [
+        ("alerts-overdue", _guarded("alerts-overdue", alerts.run_overdue),
+         cron_trigger(config.alerts.overdue.cron, tz)),
+        ("alerts-failed-sync", _guarded("alerts-failed-sync", alerts.run_failed_sync),
+         cron_trigger(config.alerts.failed_sync.cron, tz)),
+        ("alerts-payments", _guarded("alerts-payments", alerts.run_payments),
+         IntervalTrigger(seconds=PAYMENT_NOTICES_EVERY.total_seconds(), timezone=tz)),
     ]
 
 

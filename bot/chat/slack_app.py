@@ -21,6 +21,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 import handlers.slack
+import handlers.slack.alerts
+from bot.chat.answer_lane import AnswerLane
 from bot.chat.modes import require_slack_secrets
 from bot.chat.seen_events import SeenEvents
 from bot.config import AppConfig, ConfigError, Settings
@@ -63,9 +65,11 @@ def build_slack_app(settings: Settings, services: SlackServices, *, socket_mode:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     client = WebClient(token=token, base_url=settings.slack_api_url, timeout=10)
+    lane = AnswerLane()  # acks at once; at most a few answers at a time after their acks
     try:
         app = App(client=client, signing_secret=secret, request_verification_enabled=bool(secret) or not socket_mode,
                   process_before_response=False, ignoring_self_events_enabled=True,
+                  listener_executor=lane.executor,
                   logger=logging.getLogger("paidup.slack"))
     except BoltError as exc:  # auth.test answered ok: false
         raise ConfigError(f"Slack refused SLACK_BOT_TOKEN ({exc}); copy the Bot User OAuth Token (xoxb-...) "
@@ -73,7 +77,9 @@ def build_slack_app(settings: Settings, services: SlackServices, *, socket_mode:
     except OSError as exc:  # urllib's URLError: Slack (SLACK_API_URL) could not be reached
         raise ConfigError(f"cannot reach Slack at {settings.slack_api_url} ({getattr(exc, 'reason', exc)}); "
                           "check SLACK_API_URL and the network") from None
+    app.use(lane.middleware)  # before the listeners' own middleware: every listener gets the gated ack
     handlers.slack.register(app, services)
+    handlers.slack.alerts.register(app, services)  # snooze, promise to pay, retry/ignore, remind me when paid
     return app
 
 

@@ -91,14 +91,18 @@ class OverdueService:
         """"Overdue for me": the invoices this Salesforce user owns."""
         return self._report("mine", limit, lambda owner: owner == sf_user_id)
 
-    def for_everyone(self, limit: int = INVOICES_PER_OWNER) -> OverdueReport:
-        return self._report("all", limit, lambda owner: True)
+    def for_everyone(self, limit: int = INVOICES_PER_OWNER,
+                     keep: Callable[[OverdueInvoice], bool] | None = None) -> OverdueReport:
+        """Everyone's overdue invoices; ``keep`` leaves some out before grouping and totals (the
+        alert digest drops snoozed ones and those under ``min_days_overdue``)."""
+        return self._report("all", limit, lambda owner: True, keep)
 
-    def _report(self, scope: Literal["mine", "all"], limit: int,
-                wanted: Callable[[str | None], bool]) -> OverdueReport:
+    def _report(self, scope: Literal["mine", "all"], limit: int, wanted: Callable[[str | None], bool],
+                keep: Callable[[OverdueInvoice], bool] | None = None) -> OverdueReport:
         today = local_today(self.clock(), self.config.alerts.timezone)
         with self.db.session() as s:
-            owned = [o for o in _overdue_invoices(s, today) if wanted(o.owner_id)]
+            owned = [o for o in _overdue_invoices(s, today)
+                     if wanted(o.owner_id) and (keep is None or keep(o.invoice))]
             names = dict(s.execute(select(SfUser.id, SfUser.name)).all())
             as_of = s.scalar(select(func.max(SyncRun.finished_at)).where(
                 SyncRun.source == "xero", SyncRun.status.in_(("ok", "partial")),

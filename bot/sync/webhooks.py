@@ -64,10 +64,14 @@ class XeroWebhookInbox:
 
 
 class WebhookWorker:
-    """A background thread that runs ``process`` when woken, and every ``interval`` seconds."""
+    """A background thread that runs ``process`` when woken, and every ``interval`` seconds; then
+    ``after_fetch`` when ``process`` fetched something (the composition root hooks the payment
+    notices there, so they go out as soon as the fetch has stored a payment)."""
 
-    def __init__(self, process: Callable[[], object], interval: float = 60.0) -> None:
+    def __init__(self, process: Callable[[], object], interval: float = 60.0,
+                 after_fetch: Callable[[], object] | None = None) -> None:
         self._process = process
+        self._after_fetch = after_fetch
         self._interval = interval
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -93,6 +97,12 @@ class WebhookWorker:
             if self._stop.is_set():
                 return
             try:
-                self._process()
+                fetched = self._process()
             except Exception:
                 log.exception("xero.webhook_processing_failed")
+                continue
+            if fetched is not None and self._after_fetch is not None:
+                try:
+                    self._after_fetch()
+                except Exception:
+                    log.exception("xero.webhook_after_fetch_failed")

@@ -16,6 +16,7 @@ from bot.services.status import StatusAnswer
 
 SHARE_ACTION = "share_status"
 CREATE_INVOICE_ACTION = "create_invoice"
+REMIND_ACTION = "remind_when_paid"
 HEADER_MAX = 150
 SECTION_MAX = 3000
 INVOICE_LINES_MAX = 10
@@ -122,9 +123,22 @@ def action_buttons(answer: StatusAnswer) -> list[dict[str, Any]]:
         action_id = CREATE_INVOICE_ACTION if not buttons else f"{CREATE_INVOICE_ACTION}_{len(buttons)}"
         buttons.append({"type": "button", "action_id": action_id,
                         "text": {"type": "plain_text", "text": label}, "value": deal.opportunity_id})
+    watched = remind_value(answer)
+    if watched:
+        buttons.append({"type": "button", "action_id": REMIND_ACTION, "value": watched,
+                        "text": {"type": "plain_text", "text": "Remind me when paid"}})
     buttons.append({"type": "button", "action_id": SHARE_ACTION, "value": share_value(answer),
                     "text": {"type": "plain_text", "text": "Share in channel"}})
     return buttons
+
+
+def remind_value(answer: StatusAnswer) -> str:
+    """The invoices "Remind me when paid" watches: the one asked about if it is open, else the
+    card's open invoices (comma-separated ids); empty when nothing is open."""
+    asked = answer.asked_invoice
+    if asked is not None and asked.status == "AUTHORISED" and asked.amount_due.amount > 0:
+        return asked.invoice_id
+    return ",".join(i.invoice_id for i in answer.open_invoices[:INVOICE_LINES_MAX] if i.amount_due.amount > 0)
 
 
 def status_text(answer: StatusAnswer) -> str:

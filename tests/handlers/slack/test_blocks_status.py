@@ -54,8 +54,9 @@ def test_the_card_shows_figures_per_currency_links_and_freshness() -> None:
     assert "<https://go.xero.com/x?InvoiceID=i2|INV-0002>: $6,350.00 USD due 2026-11-19, *10 days overdue*" in lines
     context = json.dumps(blocks[3])
     assert "as of 7 min ago" in context and "https://acme.my.salesforce.com/lightning/r/Account/001A/view" in context
-    assert [e["action_id"] for e in blocks[4]["elements"]] == ["create_invoice", "share_status"]
+    assert [e["action_id"] for e in blocks[4]["elements"]] == ["create_invoice", "remind_when_paid", "share_status"]
     assert blocks[4]["elements"][0]["value"] == "006X"
+    assert blocks[4]["elements"][1]["value"] == "i2,i4"  # "Remind me when paid": the card's open invoices
     assert status_text(answer()).startswith("Acme <Corp> & Co: due £4,800.00 GBP + $6,350.00 USD")
 
 

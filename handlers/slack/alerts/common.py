@@ -1,0 +1,53 @@
+"""What the alert listeners share: the alert service from the port, and a private reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, Respond
+
+from bot.services.alerts import AlertService, FailureOutcome
+from bot.services.alerts.follow_ups import FollowUpRefused
+from handlers.slack.blocks.help import not_available_text
+from handlers.slack.blocks.status import mrkdwn_escape
+from handlers.slack.services import SlackServices
+
+
+def alert_service(services: SlackServices, respond: Respond) -> AlertService | None:
+    """The bot's alert service; None (and the person told) while it is not available."""
+    service = services.find("alerts")
+    if isinstance(service, AlertService):
+        return service
+    tell(respond, not_available_text("alerts"))
+    return None
+
+
+def tell(respond: Respond, text: str) -> None:
+    """A reply only the person who clicked sees; the alert itself stays as it is."""
+    respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def clicker(body: dict[str, Any]) -> str:
+    return str((body.get("user") or {}).get("id") or "")
+
+
+def failure_button(services: SlackServices, act: Callable[[AlertService, int, str], FailureOutcome]
+                   ) -> Callable[..., None]:
+    """A Retry or Ignore click on a failed-sync alert (value: the failure id): ``act`` does it and
+    updates the alert; the person who clicked is told the outcome."""
+
+    def on_click(ack: Ack, respond: Respond, action: dict[str, Any], body: dict[str, Any]) -> None:
+        ack()
+        service = alert_service(services, respond)
+        value = str(action.get("value", ""))
+        if service is None or not value.isdigit():
+            return
+        try:
+            outcome = act(service, int(value), clicker(body))
+        except FollowUpRefused as exc:
+            tell(respond, str(exc))
+            return
+        tell(respond, mrkdwn_escape(outcome.message))
+
+    return on_click
