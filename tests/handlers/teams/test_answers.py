@@ -5,32 +5,70 @@ what the person sees read back from the connector stand-in (cards as posted, and
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.app import Paidup
 from bot.config import load_app_config
+from bot.store.models import Base
+from bot.store.session import Database
 from integrations import demo_data as demo
 from integrations.loopback import LoopbackServer
+from integrations.salesforce.sandbox import create_salesforce_sandbox
 from integrations.teams_sandbox import TeamsChannel, TeamsUser
-from tests.bot.sync.conftest import World, settings_for, world  # noqa: F401
-from tests.conftest import ROOT
+from integrations.xero.sandbox import start_xero_sandbox
+from tests.bot.sync.conftest import SF_ID, SF_SECRET, WEBHOOK_KEY, XERO_ID, XERO_SECRET, settings_for
+from tests.conftest import ON_POSTGRES, ROOT
 
 from .conftest import RunningTeams, RunningTeamsBot
 
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 
 
+@pytest.fixture(scope="module")
+def synced_db(migrated_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """One migrated database for this module: the answers only read the mirror (each test has its own
+    Teams users, so people's cached mappings don't meet), and one sync serves them all."""
+    if ON_POSTGRES:
+        database = Database(migrated_url)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with database.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        path = Path(tmp_path_factory.mktemp("teams-answers")) / "paidup.db"
+        shutil.copyfile(str(sa.make_url(migrated_url).database), path)
+        database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def synced_bot(synced_db: Database, running_teams: RunningTeams) -> Iterator[RunningTeamsBot]:
+    """The bot over HTTP with Teams configured, its mirror synced once from the Xero and Salesforce sandboxes."""
+    today = datetime.now(UTC).date()
+    _, xero_server = start_xero_sandbox(today=today, client_id=XERO_ID, client_secret=XERO_SECRET,
+                                        webhook_key=WEBHOOK_KEY)
+    _, salesforce_app = create_salesforce_sandbox(today=today, client_id=SF_ID, client_secret=SF_SECRET,
+                                                  batch_size=200)
+    with LoopbackServer(salesforce_app) as sf_server:
+        settings = settings_for(xero_server.url, sf_server.url, **running_teams.settings())
+        paidup = Paidup(settings, load_app_config(ROOT / "app.yml"), db=synced_db)
+        assert paidup.sync.sync("salesforce").status == "ok" and paidup.sync.sync("xero").status == "ok"
+        with LoopbackServer(paidup.web_app()) as server:
+            yield RunningTeamsBot(paidup, server.url, running_teams, TeamsChannel(running_teams.state,
+                                                                                  running_teams.url))
+    xero_server.stop()
+
+
 @pytest.fixture
-def synced(world: World, teams: RunningTeams) -> Iterator[RunningTeamsBot]:  # noqa: F811
-    """The bot over HTTP with Teams configured, its mirror synced from the sandboxes."""
-    settings = settings_for(world.settings.xero_api_url, world.settings.salesforce_login_url, **teams.settings())
-    paidup = Paidup(settings, load_app_config(ROOT / "app.yml"), db=world.db)
-    assert paidup.sync.sync("salesforce").status == "ok" and paidup.sync.sync("xero").status == "ok"
-    with LoopbackServer(paidup.web_app()) as server:
-        yield RunningTeamsBot(paidup, server.url, teams, TeamsChannel(teams.state, teams.url))
+def synced(synced_bot: RunningTeamsBot, teams: RunningTeams) -> RunningTeamsBot:
+    return synced_bot  # ``teams`` cleared the stand-in's record for this test
 
 
 @pytest.fixture
