@@ -4,6 +4,7 @@
     parse_intent("did Globex pay INV-0042?")   == StatusIntent("Globex", invoice_number="INV-0042")
     parse_intent("overdue all")                == OverdueIntent("all")
     parse_intent("invoice acme")               == InvoiceIntent("acme")
+    parse_intent("report team last month")     == ReportIntent("team", "last month")
 
 Slack's HTML escaping (``&amp;`` ``&lt;`` ``&gt;``), user mentions (``<@U123>``) and link markup are
 removed first; the text is capped so any length is cheap. A bare name is a status question.
@@ -20,10 +21,11 @@ MAX_INPUT_CHARS = 1_000  # anything longer is cut before matching
 MAX_QUERY_CHARS = 120  # a company name or invoice number is never longer
 
 OverdueScope = Literal["mine", "all"]
+ReportScope = Literal["me", "team", "all"]
 
 # What to show someone the parser did not understand; each parses to the intent it illustrates.
 EXAMPLES = ("has Acme paid?", "did Globex pay INV-0042?", "what does Initech owe?", "overdue for me", "overdue all",
-            "invoice acme", "health")
+            "invoice acme", "health", "report for last month")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,13 @@ class OverdueIntent:
 
 
 @dataclass(frozen=True)
+class ReportIntent:
+    scope: ReportScope = "me"
+    period: str = "this month"  # "this month", "last month", "quarter" or "YYYY-MM" (checked by the report service)
+    problem: str | None = None  # words that are neither a scope nor a period, to say so
+
+
+@dataclass(frozen=True)
 class HealthIntent:
     pass
 
@@ -57,7 +66,7 @@ class UnknownIntent:
     text: str  # the cleaned text, for a "didn't understand" reply
 
 
-Intent = StatusIntent | InvoiceIntent | OverdueIntent | HealthIntent | HelpIntent | UnknownIntent
+Intent = StatusIntent | InvoiceIntent | OverdueIntent | ReportIntent | HealthIntent | HelpIntent | UnknownIntent
 
 _MENTION = re.compile(r"<[@!#][^>\s]{0,80}>")  # <@U123>, <@U123|name>, <!here>, <#C123|general>
 _LINK = re.compile(r"<(?:https?://|mailto:)[^>|\s]{0,500}(?:\|([^>]{0,200}))?>")
@@ -120,6 +129,9 @@ def parse_intent(text: str) -> Intent:
         return _status(_trim(rest)) if _trim(rest) else HelpIntent()
     if command == "invoice" or lowered.startswith(("create invoice", "create an invoice", "new invoice")):
         return _invoice(cleaned)
+    report = _report(lowered, command)
+    if report is not None:
+        return report
     overdue = _overdue(lowered)
     if overdue is not None:
         return overdue
@@ -146,6 +158,41 @@ def _overdue(lowered: str) -> OverdueIntent | None:
     if any(w in _ALL_WORDS for w in words) or "whole team" in lowered:
         return OverdueIntent("all")
     return OverdueIntent("mine")
+
+
+_REPORT_WORDS = {"report", "reports"}
+_REPORT_FILLER = {"the", "a", "my", "for", "of", "in", "show", "give", "get", "send", "please", "what's", "whats",
+                  "monthly", "sales", "revenue", "receivables", "numbers"}
+_REPORT_SCOPES: dict[str, ReportScope] = {"me": "me", "mine": "me", "team": "team", "all": "all", "everyone": "all",
+                                          "company": "all", "everything": "all", "whole": "all"}
+_REPORT_PERIODS = re.compile(r"\b(this month|last month|(?:this |last )?quarter|\d{4}-\d{1,2})\b")
+
+
+def _report(lowered: str, command: str) -> ReportIntent | None:
+    """`report [me|team|all] [this month|last month|quarter|YYYY-MM]`, and "report for last month",
+    "team report for 2026-10" in a DM; None when "report" is not what the text is about."""
+    words = [_trim(w) for w in lowered.split()]
+    if not _REPORT_WORDS & set(words):
+        return None
+    lowered = re.sub(r"\b(show|give|send|get|tell) me\b", r"\1", lowered)  # "show me the team report"
+    periods = _REPORT_PERIODS.findall(lowered)
+    rest = [t for w in _REPORT_PERIODS.sub(" ", lowered).split() if (t := _trim(w))]
+    scopes = [_REPORT_SCOPES[w] for w in rest if w in _REPORT_SCOPES]
+    leftover = [w for w in rest if w not in _REPORT_SCOPES and w not in _REPORT_FILLER and w not in _REPORT_WORDS]
+    if leftover and command not in _REPORT_WORDS:
+        return None  # "is the acme report ready?" is not a report request
+    period = periods[0] if periods else "this month"
+    if period == "last quarter":
+        leftover.append(period)
+    period = "quarter" if period.endswith("quarter") else period
+    if re.fullmatch(r"\d{4}-\d", period):
+        period = f"{period[:5]}0{period[5:]}"
+    problem = None
+    if leftover:
+        problem = f"I don't know {' '.join(leftover)[:60]!r} in a report request"
+    elif len(set(scopes)) > 1 or len(periods) > 1:
+        problem = "ask for one scope and one period at a time"
+    return ReportIntent(scopes[0] if scopes else "me", period, problem)
 
 
 def _status(cleaned: str) -> Intent:

@@ -11,6 +11,7 @@ from bot.domain.intents import (
     HelpIntent,
     InvoiceIntent,
     OverdueIntent,
+    ReportIntent,
     StatusIntent,
     UnknownIntent,
     clean_chat_text,
@@ -122,4 +123,21 @@ def test_clean_chat_text_caps_and_collapses() -> None:
 def test_the_help_examples_are_understood() -> None:
     kinds = [type(parse_intent(example)) for example in EXAMPLES]
     assert kinds == [StatusIntent, StatusIntent, StatusIntent, OverdueIntent, OverdueIntent, InvoiceIntent,
-                     HealthIntent]
+                     HealthIntent, ReportIntent]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("report", ReportIntent("me", "this month")),
+    ("report team last month", ReportIntent("team", "last month")),
+    ("report all 2026-10", ReportIntent("all", "2026-10")),
+    ("report me 2026-3", ReportIntent("me", "2026-03")),
+    ("report for last month", ReportIntent("me", "last month")),
+    ("show me the team report for this quarter", ReportIntent("team", "quarter")),
+    ("Report Everyone Quarter", ReportIntent("all", "quarter")),
+    ("report blah", ReportIntent("me", "this month", "I don't know 'blah' in a report request")),
+    ("report team all", ReportIntent("team", "this month", "ask for one scope and one period at a time")),
+    ("is the acme report ready?", StatusIntent("the acme report ready")),  # a name, not a report request
+    ("overdue team", OverdueIntent("all")),
+])
+def test_report_requests(text: str, expected: object) -> None:
+    assert parse_intent(text) == expected
