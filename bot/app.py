@@ -25,6 +25,7 @@ from bot.services.alerts import AlertChannels, AlertService
 from bot.services.connect import XeroConnector
 from bot.services.health import Health, health
 from bot.services.home import HomeService
+from bot.services.invoicing import Approvers, InvoiceNotifier, InvoicingService, NoGroups, NoNotifier
 from bot.services.overdue import OverdueService
 from bot.services.people import PeopleService
 from bot.services.resolution import AccountResolver
@@ -39,6 +40,7 @@ from bot.web import SlackEndpoint, TeamsEndpoint, XeroConnectPages, create_web_a
 from handlers.slack.alerts.delivery import SlackAlertDelivery
 from handlers.slack.answers.overdue import OverdueDesk, slack_profile_lookup
 from handlers.slack.answers.status import StatusDesk
+from handlers.slack.invoicing.notifier import SlackInvoiceNotifier, SlackUsergroups
 from integrations import salesforce as sf
 from integrations.salesforce.auth import ClientCredentialsAuth as SalesforceClientCredentials
 from integrations.salesforce.auth import JwtBearerAuth, SalesforceAuth
@@ -221,6 +223,26 @@ class Paidup:
     def home(self) -> HomeService:
         """The App Home tab: the viewer's overdue invoices, uninvoiced deals, drafts and approvals."""
         return HomeService(self.db, self.config, self.overdue, self.people)
+
+    @cached_property
+    def approvers(self) -> Approvers:
+        """approvals.approvers plus the members of approvals.approver_groups (Slack, cached)."""
+        has_slack = self.settings.slack_bot_token is not None
+        return Approvers(self.config.approvals,
+                         lambda: SlackUsergroups(lambda: self.slack_client) if has_slack else NoGroups())
+
+    @cached_property
+    def invoice_notifier(self) -> InvoiceNotifier:
+        """Approval cards and the rep's DMs in Slack; nothing is posted without a bot token."""
+        if self.settings.slack_bot_token is None:
+            return NoNotifier()
+        return SlackInvoiceNotifier(lambda: self.slack_client, self.config.slack.finance_channel)
+
+    @cached_property
+    def invoicing(self) -> InvoicingService:
+        """Invoices from opportunities, approved in chat (issue 7)."""
+        return InvoicingService(self.db, self.config, lambda: self.xero, lambda: self.salesforce, self.people,
+                                self.approvers, notifier=lambda: self.invoice_notifier)
 
     @cached_property
     def slack_client(self) -> WebClient:

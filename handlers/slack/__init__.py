@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.slack import actions, commands, errors, events, middleware, shortcuts, views
+from handlers.slack import actions, commands, errors, events, invoicing, middleware, shortcuts, views
 from handlers.slack.services import SlackServices
 
 
 def register(app: App, services: SlackServices) -> None:
     middleware.register(app, services)
     errors.register(app, services)
+    invoicing.register(app, services)  # before commands: it takes `/paidup invoice …`
     commands.register(app, services)
     events.register(app, services)
     actions.register(app, services)

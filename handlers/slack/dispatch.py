@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from bot.domain.intents import HealthIntent, HelpIntent, InvoiceIntent, OverdueIntent, StatusIntent, UnknownIntent
 from handlers.slack.answers.health import answer_health
+from handlers.slack.answers.invoice import answer_invoice
 from handlers.slack.answers.overdue import answer_overdue
 from handlers.slack.answers.status import answer_status
 from handlers.slack.questions import Question
@@ -45,7 +46,7 @@ class Route:
 ROUTES: dict[str, Route] = {
     "status": Route("status", "status_desk", answer_status),
     "overdue": Route("overdue", "overdue_desk", answer_overdue),
-    "invoice": Route("invoice", "invoicing"),
+    "invoice": Route("invoice", "invoicing", answer_invoice),
     "health": Route("health", "health_report", answer_health),
 }
 ROUTE_OF_INTENT: dict[type, str] = {StatusIntent: "status", OverdueIntent: "overdue", InvoiceIntent: "invoice",

@@ -1,23 +1,12 @@
-""""Create invoice" on a status card (value: the opportunity id): until invoicing is built
-(issue 7) the person is told so, plainly, instead of a silent button."""
+""""Create invoice" on a status card or the App Home (value: the opportunity id): opens the invoice
+modal (``handlers.slack.invoicing``) — the form for that opportunity, or why it can't be invoiced."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from slack_bolt import Ack, Respond
-
-from handlers.slack.blocks.help import not_available_text
-from handlers.slack.services import SlackServices
+from handlers.slack.invoicing.listeners import create_invoice_button as create_invoice
 
 ACTION = re.compile(r"^create_invoice(_\d+)?$")
 
-
-def create_invoice(services: SlackServices) -> Callable[..., None]:
-    def on_create_invoice(ack: Ack, respond: Respond) -> None:
-        ack()
-        respond(text=not_available_text("invoice") + " Create it in Xero for now.", response_type="ephemeral",
-                replace_original=False)
-
-    return on_create_invoice
+__all__ = ["ACTION", "create_invoice"]

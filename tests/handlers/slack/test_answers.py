@@ -145,11 +145,12 @@ def test_share_in_channel_posts_the_card_for_everyone(synced: RunningBot) -> Non
     assert all(b["type"] != "actions" for b in shared.blocks)
 
 
-def test_create_invoice_says_honestly_it_is_not_available_yet(synced: RunningBot) -> None:
+def test_create_invoice_on_the_card_opens_the_form_for_that_deal(synced: RunningBot) -> None:
     card = ask(synced, "Acme Corporation")
     assert synced.post(synced.signer.block_actions(REP, "create_invoice", message=card)).status_code == 200
-    notice = eventually(lambda: [m for m in synced.slack.state.ephemeral_for(REP) if "not available yet" in m.text])
-    assert notice
+    form = eventually(lambda: synced.slack.state.open_view_for(REP))
+    assert form is not None and form.definition["callback_id"] == "invoice_form"
+    assert "Acme Corporation - Expansion 2027" in json.dumps(form.definition["blocks"])
 
 
 def test_a_large_account_stays_within_block_kit_limits(synced: RunningBot) -> None:

@@ -44,12 +44,15 @@ def test_a_mistyped_sub_command_gets_the_help_with_a_word_about_it(bot: RunningB
     assert "/paidup overdue mine" in block_text(answer["blocks"])
 
 
-def test_an_answer_not_built_yet_says_so_with_the_help_and_no_data(bot: RunningBot) -> None:
-    for text, name in (("invoice acme", "invoice"), ("invoice", "invoice")):
-        answer = ack_body(bot, text)
-        notice = answer["blocks"][0]["text"]["text"]
-        assert f"The *{name}* answer is not available yet" in notice, text
-        assert "What Paidup answers" in block_text(answer["blocks"])
+def test_invoice_opens_the_modal_instead_of_an_answer(bot: RunningBot) -> None:
+    """`/paidup invoice [deal]` is acked empty and opens the invoice modal (issue 7); nothing is posted."""
+    for n, text in enumerate(("invoice acme", "invoice")):
+        response = bot.post(bot.signer.slash_command("U0REP0001", text))
+        assert response.status_code == 200 and not response.content, text
+        opened = eventually(lambda n=n: bot.slack.state.calls("views.open")[n:])
+        assert opened, text
+    view = bot.slack.state.open_view_for("U0REP0001")
+    assert view is not None and view.definition["callback_id"] == "invoice_pick"
     assert bot.slack.state.calls("chat.postMessage") == []
 
 
