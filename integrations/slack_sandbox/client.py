@@ -30,7 +30,14 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from integrations.slack_sandbox.ids import dm_channel_id
-from integrations.slack_sandbox.render import TEXT_INPUTS, BlockRenderer, Numbering, Target, element_options
+from integrations.slack_sandbox.render import (
+    TEXT_INPUTS,
+    BlockRenderer,
+    Numbering,
+    Target,
+    element_options,
+    view_ref,
+)
 from integrations.slack_sandbox.signatures import SignedRequest
 from integrations.slack_sandbox.signing import SlackRequestSigner, post_signed
 from integrations.slack_sandbox.state import SlackState
@@ -168,6 +175,24 @@ class SlackPerson:
 
     def set(self, number: int, value: str) -> list[RenderableType]:
         return self.pick(number, value)
+
+    def set_field(self, label: str, value: str) -> list[RenderableType]:
+        """Fill the open modal's field labelled ``label`` (its whole label, else the one it starts)."""
+        return self.pick(self._field_by_label(label).number, value)
+
+    def _field_by_label(self, label: str) -> Target:
+        view = self._open_modal()
+        wanted = label.strip().lower()
+        fields = [(str(b.get("block_id") or f"#{i}"), b) for i, b in enumerate(view.definition.get("blocks", []))
+                  if b.get("type") == "input" and isinstance(b.get("element"), dict)]
+        labels = {block_id: self.renderer.styler.plain(b.get("label")).lower() for block_id, b in fields}
+        found = [f for f in fields if labels[f[0]] == wanted] or [f for f in fields if labels[f[0]].startswith(wanted)]
+        if len(found) == 1 or (found and labels[found[0][0]] == wanted):
+            block_id, block = found[0]
+            element = block["element"]
+            number = self.numbering.number(view_ref(view), block_id, str(element.get("action_id", "")), element, True)
+            return self._target(number)
+        raise ChatError(f"the form has no single field called {label!r}")
 
     def submit(self) -> list[RenderableType]:
         view = self._open_modal()

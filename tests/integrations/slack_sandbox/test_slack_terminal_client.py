@@ -243,3 +243,15 @@ def test_unknown_numbers_and_wrong_verbs_are_refused(person: SlackPerson) -> Non
         person.click(2)
     with pytest.raises(ChatError, match=r"\[1\] is a button"):
         person.pick(1, "x")
+
+
+def test_buttons_and_form_fields_can_be_named_by_their_labels(person: SlackPerson) -> None:
+    person.say("/paidup acme")
+    assert "New invoice" in text(person.click_label("new invoice"))
+    assert text(person.set_field("amount", "12")) == "[5] = 12\n"
+    assert text(person.set_field("Cust", "globex")) == "[4] = Globex Inc\n"
+    with pytest.raises(ChatError, match="no single field called 'nothing'"):
+        person.set_field("nothing", "1")
+    with pytest.raises(ChatError, match="no button 'Fly' on screen"):
+        person.click_label("Fly")
+    assert "Draft for Globex Inc: 12 USD" in text(person.submit())
