@@ -28,6 +28,8 @@ from bot.services.home import HomeService
 from bot.services.invoicing import Approvers, InvoiceNotifier, InvoicingService, NoGroups, NoNotifier
 from bot.services.overdue import OverdueService
 from bot.services.people import PeopleService
+from bot.services.reports import ReportService
+from bot.services.reports.weekly import WeeklyReport
 from bot.services.resolution import AccountResolver
 from bot.services.status import StatusService
 from bot.store import migrate
@@ -39,6 +41,7 @@ from bot.sync.webhooks import WebhookWorker, XeroWebhookInbox
 from bot.web import SlackEndpoint, TeamsEndpoint, XeroConnectPages, create_web_app, mirror_health
 from handlers.slack.alerts.delivery import SlackAlertDelivery
 from handlers.slack.answers.overdue import OverdueDesk, slack_profile_lookup
+from handlers.slack.answers.report import ReportDesk, SlackReportPoster
 from handlers.slack.answers.status import StatusDesk
 from handlers.slack.invoicing.notifier import SlackInvoiceNotifier, SlackUsergroups
 from integrations import salesforce as sf
@@ -58,6 +61,7 @@ from integrations.xero import (
 
 if TYPE_CHECKING:  # the Teams SDK's models take a second to import: only when Teams is used
     from handlers.teams import TeamsBot
+    from handlers.teams.alerts import TeamsAlertDelivery
     from integrations.teams import ConnectorClient
 
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -259,10 +263,21 @@ class Paidup:
     @cached_property
     def alerts(self) -> AlertService:
         """Overdue digests, payment notices and failed-sync alerts (``bot.services.alerts``), posted
-        through ``alert_delivery``; the scheduler, `paidup alerts run` and the demo call its jobs."""
+        through ``alert_delivery``; the scheduler, `paidup alerts run` and the demo call its jobs.
+        A bot set up for Teams only (TEAMS_APP_ID, no SLACK_BOT_TOKEN) posts them to Teams instead."""
+        if self.alerts_to_teams:
+            teams = self.config.teams
+            return AlertService(self.db, self.config, lambda: self.sync, self.people,
+                                lambda: self.teams_alert_delivery,
+                                AlertChannels(teams.alerts_conversation, teams.ops_conversation))
         slack = self.config.slack
         return AlertService(self.db, self.config, lambda: self.sync, self.people, lambda: self.alert_delivery,
                             AlertChannels(slack.alerts_channel, slack.ops_channel))
+
+    @property
+    def alerts_to_teams(self) -> bool:
+        token = self.settings.slack_bot_token
+        return bool(self.settings.teams_app_id) and not (token and token.get_secret_value())
 
     @cached_property
     def alert_delivery(self) -> SlackAlertDelivery:
@@ -274,6 +289,23 @@ class Paidup:
                            retry_handlers=[ConnectionErrorRetryHandler(),
                                            RateLimitErrorRetryHandler(max_retry_count=ALERT_RATE_LIMIT_RETRIES)])
         return SlackAlertDelivery(client)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        """`/paidup report` figures (``bot.services.reports``); team and all for approvers (groups
+        included) and reports.managers."""
+        return ReportService(self.db, self.config, is_approver=lambda user: self.approvers.is_approver(user))
+
+    @cached_property
+    def report_desk(self) -> ReportDesk:
+        """The report answer in Slack: who the asker is (users.info) and the client that uploads charts."""
+        return ReportDesk(self.reports, self.people, slack_profile_lookup(lambda: self.slack_client),
+                          lambda: self.slack_client, self.config.slack.command, self.config.slack.answers)
+
+    @cached_property
+    def weekly_report(self) -> WeeklyReport:
+        """reports.scope for reports.period to reports.channel, once a week (scheduler: bot.jobs.report_jobs)."""
+        return WeeklyReport(self.reports, lambda: SlackReportPoster(self.alert_delivery.client, self.reports.clock))
 
     def payment_notices_now(self) -> None:
         """After a webhook fetch stored changes: tell owners and watchers of new payments at once."""
@@ -326,6 +358,16 @@ class Paidup:
         from handlers.teams import TeamsBot
 
         return TeamsBot(teams_services(self, self.teams_connector))
+
+    @cached_property
+    def teams_alert_delivery(self) -> TeamsAlertDelivery:
+        """Alerts to Teams: proactive cards to teams.alerts_conversation / ops_conversation and 1:1 chats."""
+        from bot.chat.teams_app import require_teams_credentials
+        from handlers.teams.alerts import TeamsAlertDelivery
+
+        app_id, _ = require_teams_credentials(self.settings)
+        return TeamsAlertDelivery(self.teams_connector, self.config.teams.service_url,
+                                  self.settings.teams_tenant_id or "", f"28:{app_id}")
 
     def teams_endpoint(self) -> TeamsEndpoint:
         """``POST /api/messages``, each activity's Bot Framework JWT checked against TEAMS_OPENID_URL."""

@@ -16,6 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import AppConfig, ConfigError
 from bot.domain.cron import cron_trigger
 from bot.services.alerts import AlertService
+from bot.services.reports.weekly import WeeklyReport
 from bot.sync.service import SyncService
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,15 @@ def alert_jobs(config: AppConfig, alerts: AlertService) -> list[tuple[str, Calla
         ("alerts-payments", _guarded("alerts-payments", alerts.run_payments),
          IntervalTrigger(seconds=PAYMENT_NOTICES_EVERY.total_seconds(), timezone=tz)),
     ]
+
+
+def report_jobs(config: AppConfig, weekly: WeeklyReport) -> list[tuple[str, Callable[[], None], object]]:
+    """The weekly report on ``reports.cron`` in the reports' zone, when ``reports.channel`` is set;
+    its lease and alert-log claim make it post once a week across processes."""
+    if config.reports.channel is None:
+        return []
+    zone = config.reports.zone(config.alerts)
+    return [("reports-weekly", _guarded("reports-weekly", weekly.run), cron_trigger(config.reports.cron, zone))]
 
 
 START_AT_ONCE = ("sync-salesforce", "sync-xero")

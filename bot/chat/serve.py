@@ -15,7 +15,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from bot.app import Paidup
 from bot.chat.modes import require_slack_secrets, socket_mode_wanted
 from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
-from bot.jobs import alert_jobs, build_scheduler, sync_jobs
+from bot.jobs import alert_jobs, build_scheduler, report_jobs, sync_jobs
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -24,7 +24,8 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 @contextmanager
 def background_work(paidup: Paidup) -> Iterator[None]:
     """The scheduler (syncs, reconcile, retries, webhook sweep, alerts) and the webhook worker, while serving."""
-    jobs = sync_jobs(paidup.config, paidup.sync) + alert_jobs(paidup.config, paidup.alerts)
+    jobs = (sync_jobs(paidup.config, paidup.sync) + alert_jobs(paidup.config, paidup.alerts)
+            + report_jobs(paidup.config, paidup.weekly_report))
     scheduler = build_scheduler(jobs, paidup.config.alerts.timezone)
     scheduler.start()
     paidup.webhook_worker.start()

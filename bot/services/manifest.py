@@ -15,12 +15,13 @@ PLACEHOLDER_URL = "https://YOUR-HOST"
 EVENTS_PATH = "/slack/events"
 CREATE_INVOICE_SHORTCUT = "create_invoice_from_message"
 BOT_EVENTS = ("app_home_opened", "app_mention", "message.im")
-# Always needed: post and update answers, the slash command, DMs (open, read), mentions, and
-# Slack user → Salesforce user by email.
-BASE_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read",
+# Always needed: post and update answers, the slash command, DMs (open, read), mentions,
+# Slack user → Salesforce user by email, and uploading report charts (files:write).
+BASE_SCOPES = ("app_mentions:read", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read",
                "users:read.email")
 DESCRIPTION = "Has Acme paid? Salesforce and Xero answers, invoices from deals and approvals, in Slack."
-COMMAND_HINT = "[account or invoice number] | status <name> | overdue [mine|all] | invoice [deal] | health | help"
+COMMAND_HINT = ("[account or invoice number] | status <name> | overdue [mine|all] | invoice [deal] | "
+                "report [me|team|all] [period] | health | help")
 
 
 def bot_scopes(config: AppConfig) -> list[str]:

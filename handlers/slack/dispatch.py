@@ -15,6 +15,7 @@ defaults to it; tests pass their own).
     /paidup overdue [mine|all]      → overdue       overdue for me
     /paidup invoice [deal]          → invoice
     /paidup health                  → health
+    /paidup report [me|team|all] [this month|last month|quarter|YYYY-MM] → report   report for last month
     /paidup hepl | overdeu          → help, "I don't know the sub-command" (a near miss is a typo)
     hi | ???                        → help, "I didn't understand"
 """
@@ -25,10 +26,19 @@ import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.intents import HealthIntent, HelpIntent, InvoiceIntent, OverdueIntent, StatusIntent, UnknownIntent
+from bot.domain.intents import (
+    HealthIntent,
+    HelpIntent,
+    InvoiceIntent,
+    OverdueIntent,
+    ReportIntent,
+    StatusIntent,
+    UnknownIntent,
+)
 from handlers.slack.answers.health import answer_health
 from handlers.slack.answers.invoice import answer_invoice
 from handlers.slack.answers.overdue import answer_overdue
+from handlers.slack.answers.report import answer_report
 from handlers.slack.answers.status import answer_status
 from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
@@ -48,10 +58,11 @@ ROUTES: dict[str, Route] = {
     "overdue": Route("overdue", "overdue_desk", answer_overdue),
     "invoice": Route("invoice", "invoicing", answer_invoice),
     "health": Route("health", "health_report", answer_health),
+    "report": Route("report", "report_desk", answer_report),
 }
 ROUTE_OF_INTENT: dict[type, str] = {StatusIntent: "status", OverdueIntent: "overdue", InvoiceIntent: "invoice",
-                                    HealthIntent: "health"}
-SUB_COMMANDS = ("status", "overdue", "invoice", "health", "help")
+                                    HealthIntent: "health", ReportIntent: "report"}
+SUB_COMMANDS = ("status", "overdue", "invoice", "health", "report", "help")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ EXAMPLES = (
     ("{command} overdue mine", "overdue invoices of your accounts (`all` for everyone's)"),
     ("{command} invoice [opportunity]", "invoice a closed-won deal"),
     ("{command} health", "sync freshness, failures, unlinked records"),
+    ("{command} report [me|team|all] [this month|last month|quarter|YYYY-MM]",
+     "closed-won vs invoiced vs collected, aging, DSO, with charts (team and all: approvers and managers)"),
 )
 ASK_EXAMPLES = ("has Acme paid?", "did Globex pay INV-0042?", "what does Initech owe?", "overdue for me")
 
