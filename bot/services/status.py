@@ -102,14 +102,13 @@ class StatusService:
         now = self.clock()
         with self.db.session() as s:
             as_of = freshness(s, account.xero_contact_ids)
+            if not (account.xero_contact_ids and (as_of is None or now - as_of > self.stale_after)):
+                return self._compose(s, account, asked_invoice_id, now, as_of, False, False)  # fresh: one session
             open_ids = _open_invoice_ids(s, account.xero_contact_ids)
-        refreshed = stale = False
-        if account.xero_contact_ids and (as_of is None or now - as_of > self.stale_after):
-            refreshed = self._refresh(account.xero_contact_ids, [*open_ids, *filter(None, [asked_invoice_id])], now)
-            stale = not refreshed
-            as_of = now if refreshed else as_of
+        refreshed = self._refresh(account.xero_contact_ids, [*open_ids, *filter(None, [asked_invoice_id])], now)
         with self.db.session() as s:
-            return self._compose(s, account, asked_invoice_id, now, as_of, stale, refreshed)
+            return self._compose(s, account, asked_invoice_id, now, now if refreshed else as_of, not refreshed,
+                                 refreshed)
 
     def _compose(self, s: Session, account: AccountRef, asked_invoice_id: str | None, now: datetime,
                  as_of: datetime | None, stale: bool, refreshed: bool) -> StatusAnswer:
