@@ -58,6 +58,8 @@ class InteractionBuilder:
             payload["state"] = {"values": {}}
         else:
             view_json = _view_json(view or {})
+            # Slack reports every input's current value, initial values included, as on submission.
+            view_json["state"] = {"values": submitted_values(view_json)}
             blocks = view_json.get("blocks", [])
             payload.update(container=view_container(view_json), view=view_json)
         block_id, element = find_element(blocks, action_id)

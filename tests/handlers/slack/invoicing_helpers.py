@@ -4,12 +4,14 @@ views and messages read back from the Slack stand-in (which applies the bot's ac
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from bot.app import Paidup
 from bot.config import load_app_config
+from integrations import demo_data as demo
 from integrations.loopback import LoopbackServer
 from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackRequestSigner, check_message_blocks
 from integrations.slack_sandbox.surfaces import Message, View
@@ -95,3 +97,37 @@ def dms(bot: RunningBot, user: str) -> list[Message]:
 def text_of(blocks: list[dict[str, Any]]) -> str:
     import json
     return json.dumps(blocks, ensure_ascii=False)
+
+
+def add_opportunity(world: World, name: str, account: str, owner: demo.DemoUser, currency: str,
+                    lines: list[tuple[str, str, str, str | None]], amount: str = "0") -> str:
+    """A closed-won opportunity in the Salesforce sandbox: lines are (product code, quantity, unit price,
+    discount %). Sync Salesforce afterwards to see it in the mirror."""
+    sf = world.salesforce
+    opp_id = sf.create("Opportunity", {
+        "Name": name, "AccountId": demo.SF_ACCOUNT[account].id, "OwnerId": owner.id, "StageName": "Closed Won",
+        "CloseDate": sf.today, "Amount": Decimal(amount), "CurrencyIsoCode": currency})
+    for n, (code, quantity, price, discount) in enumerate(lines, start=1):
+        sf.create("OpportunityLineItem", {
+            "OpportunityId": opp_id, "Product2Id": demo.PRODUCT[code].id, "Quantity": Decimal(quantity),
+            "UnitPrice": Decimal(price), "Discount": Decimal(discount) if discount else None, "SortOrder": n,
+            "CurrencyIsoCode": currency})
+    return opp_id
+
+
+def selected(value: str) -> dict[str, Any]:
+    return {"selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}}
+
+
+def drafts(bot: RunningBot) -> list[Any]:
+    from sqlalchemy import select
+
+    from bot.store.state import InvoiceDraft
+    with bot.paidup.db.session() as s:
+        rows = s.scalars(select(InvoiceDraft).order_by(InvoiceDraft.id)).all()
+        s.expunge_all()
+        return list(rows)
+
+
+def xero_invoices(world: World, reference: str) -> list[dict[str, Any]]:
+    return [i for i in world.xero.ledger.tables["Invoices"].values() if i.get("Reference") == reference]
