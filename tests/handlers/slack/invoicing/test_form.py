@@ -11,10 +11,11 @@ from sqlalchemy import select
 from bot.store.state import AccountLink, AuditEntry
 from integrations import demo_data as demo
 from integrations.slack_sandbox import check_message_blocks
-from tests.bot.sync.conftest import World, world  # noqa: F401
+from integrations.slack_sandbox.surfaces import View
+from tests.bot.sync.conftest import World
+from tests.handlers.slack.conftest import RunningBot, eventually
 
-from .conftest import RunningBot, eventually
-from .invoicing_helpers import (  # noqa: F401
+from .conftest import (
     FINANCE,
     REP,
     SELLER,
@@ -24,7 +25,6 @@ from .invoicing_helpers import (  # noqa: F401
     click,
     dms,
     drafts,
-    invoicing_bot,
     modal_after,
     selected,
     slash,
@@ -38,11 +38,11 @@ MULLER = demo.OPPORTUNITIES[2]  # EUR, no line items, Sam Seller's
 STARK = demo.OPPORTUNITIES[3]  # USD, Stark Industries has no Xero contact
 
 
-def blocks_of(view) -> str:  # noqa: ANN001
+def blocks_of(view: View) -> str:
     return text_of(view.definition["blocks"])
 
 
-def test_usd_happy_path_submit_then_approve(invoicing_bot: RunningBot, world: World) -> None:  # noqa: F811
+def test_usd_happy_path_submit_then_approve(invoicing_bot: RunningBot, world: World) -> None:
     bot = invoicing_bot
     form = slash(bot, "invoice Acme Corporation - Expansion")
     assert form.definition["callback_id"] == "invoice_form"
@@ -77,11 +77,12 @@ def test_usd_happy_path_submit_then_approve(invoicing_bot: RunningBot, world: Wo
         actions = [a.action for a in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == ["submitted", "xero_draft_created", "approval_started", "approved"]
     opp = world.salesforce.get("Opportunity", ACME_EXPANSION.id)
-    assert opp["Xero_Invoice_Number__c"] == created[0]["InvoiceNumber"] and opp["Xero_Invoice_Status__c"] == "AUTHORISED"
+    assert opp["Xero_Invoice_Number__c"] == created[0]["InvoiceNumber"]
+    assert opp["Xero_Invoice_Status__c"] == "AUTHORISED"
     assert created[0]["InvoiceID"] in opp["Xero_Invoice_URL__c"]
 
 
-def test_eur_with_lines_tax_and_discount(invoicing_bot: RunningBot, world: World) -> None:  # noqa: F811
+def test_eur_with_lines_tax_and_discount(invoicing_bot: RunningBot, world: World) -> None:
     bot = invoicing_bot
     name = "O'Brien & Sons - Platform EU"
     add_opportunity(world, name, "obrien", demo.REP, "EUR",
@@ -96,13 +97,14 @@ def test_eur_with_lines_tax_and_discount(invoicing_bot: RunningBot, world: World
     values = {"invoice_contact": {"contact": selected(obrien)["selected_option"] and selected(obrien)},
               "line_l1_tax_type": {"tax_type": selected("TAX001")},
               "line_l2_tax_type": {"tax_type": selected("TAX001")}}
-    ack, top = submit(bot, REP, form, values)
+    ack, _ = submit(bot, REP, form, values)
     assert ack["response_action"] == "update", ack
     [invoice] = xero_invoices(world, name)
     # 8,100.00 (9,000 less 10%) + 1,080.00 = 9,180.00; VAT 20% = 1,836.00
     assert invoice["CurrencyCode"] == "EUR" and invoice["SubTotal"] == Decimal("9180.00")
     assert invoice["TotalTax"] == Decimal("1836.00") and invoice["Total"] == Decimal("11016.00")
-    assert invoice["LineItems"][0]["DiscountRate"] == Decimal("10") and invoice["LineItems"][0]["ItemCode"] == "PLAT-ANNUAL"
+    first = invoice["LineItems"][0]
+    assert first["DiscountRate"] == Decimal("10") and first["ItemCode"] == "PLAT-ANNUAL"
     approval = card(bot)
     assert "€11,016.00 EUR" in text_of(approval.blocks) and "less 10%" in text_of(approval.blocks)
     [draft] = drafts(bot)
@@ -114,7 +116,7 @@ def test_eur_with_lines_tax_and_discount(invoicing_bot: RunningBot, world: World
 
 
 def test_opportunity_without_line_items_gets_one_line_from_its_amount(invoicing_bot: RunningBot,
-                                                                      world: World) -> None:  # noqa: F811
+                                                                      world: World) -> None:
     bot = invoicing_bot
     form = slash(bot, "invoice Müller", user=SELLER)
     assert "no line items: one line for its amount" in blocks_of(form)
@@ -128,7 +130,7 @@ def test_opportunity_without_line_items_gets_one_line_from_its_amount(invoicing_
     assert invoice["ContactID"] == demo.XERO_CONTACT["muller"].id
 
 
-def test_contact_created_from_the_salesforce_account(invoicing_bot: RunningBot, world: World) -> None:  # noqa: F811
+def test_contact_created_from_the_salesforce_account(invoicing_bot: RunningBot, world: World) -> None:
     bot = invoicing_bot
     form = slash(bot, f"invoice {STARK.id}")
     contact = block(form, "invoice_contact")

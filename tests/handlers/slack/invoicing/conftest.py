@@ -15,11 +15,12 @@ from integrations import demo_data as demo
 from integrations.loopback import LoopbackServer
 from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackRequestSigner, check_message_blocks
 from integrations.slack_sandbox.surfaces import Message, View
+from tests.bot.sync import conftest as sync_fixtures
 from tests.bot.sync.conftest import World, settings_for
 from tests.conftest import ROOT
+from tests.handlers.slack.conftest import SIGNING_SECRET, RunningBot, RunningSlack, eventually
 
-from .conftest import SIGNING_SECRET, RunningBot, RunningSlack, eventually
-
+world = sync_fixtures.world  # both sandboxes on loopback and a test database (the fixture)
 REP = "U0REP0001"  # Rita Rep: owns Acme, Globex, Stark
 SELLER = "U0REP0002"  # Sam Seller: owns Müller
 FINANCE = "U0FINANCE1"  # the approver in app.yml and the "finance" user group
