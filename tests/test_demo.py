@@ -141,11 +141,16 @@ def test_the_readme_walkthrough_is_what_the_demo_shows(transcript: str) -> None:
 
 
 def test_a_line_that_cannot_run_fails_the_script_and_the_database_is_kept(tmp_path: Path) -> None:
+    """Through click in-process (the subprocess above proves the entry point), with --db."""
     script = tmp_path / "broken.script"
     script.write_text("/paidup acme\nclick 9\n/paidup globex\n", encoding="utf-8")
     database = tmp_path / "keep" / "demo.db"
     database.parent.mkdir()
-    result = CliRunner().invoke(cli, ["demo", "--db", str(database), "--script", str(script)], env=clean_env())
+    deployment = {"DATABASE_URL": "postgresql://nowhere.invalid/x", "PAIDUP_CONFIG": str(tmp_path / "missing.yml"),
+                  "SALESFORCE_USERNAME": "someone@example.com", "SALESFORCE_PRIVATE_KEY_FILE": str(tmp_path / "no.key"),
+                  "SLACK_APP_TOKEN": "xapp-1-real", "XERO_TENANT_ID": "not-the-demo-tenant"}
+    result = CliRunner().invoke(cli, ["demo", "--db", str(database), "--script", str(script)],
+                                env={**clean_env(), **deployment})  # a real deployment's environment is ignored
     assert result.exit_code == 1, result.output
     assert "rita.rep › click 9\n✗ there is no [9] on screen\nThe script stopped at line 2.\n" in result.output
     assert "/paidup globex" not in result.output

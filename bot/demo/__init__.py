@@ -113,7 +113,7 @@ def run_interactive(console: Console, chat: DemoChat) -> int:
         ("You are Rita Rep, a sales rep, in the demo Slack workspace. ", "bold"),
         "Try ", ("/paidup acme", "bold cyan"), ", ", ("has globex paid?", "bold cyan"), " or ",
         ("home", "bold cyan"), "; ", ("help", "bold cyan"), " lists everything, ", ("quit", "bold cyan"),
-        " leaves."))
+        " leaves. Alerts that arrive while you type show when you press Enter."))
     with readline_history():
         while True:
             try:
@@ -125,6 +125,9 @@ def run_interactive(console: Console, chat: DemoChat) -> int:
                 result = chat.run(line)
             except ChatError as exc:
                 console.print(Text(f"✗ {exc}", style="bold red"))
+                continue
+            except KeyboardInterrupt:
+                console.print(Text("(stopped waiting; Enter shows what arrives later)", style="dim"))
                 continue
             except Exception as exc:
                 log.exception("demo.line_failed")
