@@ -2,7 +2,9 @@
 (the ``adaptiveCard/action`` invoke: the answer replaces the card in place) and its
 ``Action.Submit`` fallback (a message with ``value``: the bot updates the card with a PUT).
 
-    pick_account {account}   → the status card for the chosen account
+    pick_account {account}          → the status card for the chosen account
+    sync_failure_retry {failure}    → retry a failed record; the alert card as it stands now
+    sync_failure_ignore {failure}   → stop retrying it; the same
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handlers.slack.answers.status import StatusDesk
+from handlers.teams.alert_actions import ignore_failure, retry_failure
 from handlers.teams.cards.accounts import PICK_VERB
+from handlers.teams.cards.alerts import IGNORE_VERB, RETRY_VERB
 from handlers.teams.cards.common import CardReply
 from handlers.teams.cards.status import status_reply
 from handlers.teams.turn import Turn
@@ -32,7 +36,7 @@ def pick_account(turn: Turn, data: Mapping[str, Any]) -> CardReply:
     return status_reply(answer, datetime.now(UTC), desk.salesforce_url())
 
 
-ACTIONS: dict[str, Action] = {PICK_VERB: pick_account}
+ACTIONS: dict[str, Action] = {PICK_VERB: pick_account, RETRY_VERB: retry_failure, IGNORE_VERB: ignore_failure}
 
 
 def run_action(turn: Turn, verb: str, data: Mapping[str, Any]) -> CardReply | None:

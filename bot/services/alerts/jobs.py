@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import select
-
 from bot.services.alerts.port import AlertDelivery
 from bot.services.people import PeopleService
 from bot.store.mirror import SfUser
@@ -67,12 +65,9 @@ class OwnerFinder:
             name, email, active = user.name, user.email, user.is_active
         if not active:
             return Owner(sf_user_id, name, email, None)
-        known = self.people.chat_users_for(sf_user_id)
+        delivery = self.delivery()
+        known = self.people.chat_users_for(sf_user_id, delivery.platform)
         if known:
             return Owner(sf_user_id, name, email, known[0])
-        return Owner(sf_user_id, name, email, self.delivery().person_for_email(email) if email else None)
+        return Owner(sf_user_id, name, email, delivery.person_for_email(email) if email else None)
 
-
-def owner_names(db: Database) -> dict[str, str]:
-    with db.session() as s:
-        return dict(s.execute(select(SfUser.id, SfUser.name)).tuples().all())

@@ -109,6 +109,8 @@ class AlertDelivery(Protocol):
     """Implemented by each chat adapter. Both calls raise on failure (the caller keeps the alert
     to deliver later); a rate limit is waited out inside, never dropped."""
 
+    platform: str  # whose user ids a person Recipient carries: "slack", "teams" (as in PeopleService)
+
     def deliver(self, to: Recipient, alert: Alert) -> MessageRef:
         """Post ``alert`` (long ones may span several messages); the reference of the first."""
         ...

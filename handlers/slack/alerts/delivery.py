@@ -68,6 +68,8 @@ class ChannelPacer:
 
 
 class SlackAlertDelivery:
+    platform = "slack"  # person Recipients are Slack user ids
+
     def __init__(self, client: WebClient, pacer: ChannelPacer | None = None) -> None:
         self.client = client
         self.pacer = pacer or ChannelPacer()

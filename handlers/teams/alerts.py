@@ -1,0 +1,72 @@
+"""``AlertDelivery`` for Teams: each alert as one Adaptive Card, posted proactively through the Bot
+Connector to a conversation from app.yml (``teams.alerts_conversation``, ``teams.ops_conversation``)
+or to a person's 1:1 chat with the bot (opened with ``POST /v3/conversations``), and updated in
+place with a PUT. Failures raise to the alert service, which keeps the alert for the next run.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from bot.services.alerts.port import (
+    Alert,
+    AllClear,
+    FailedRecordAlert,
+    MessageRef,
+    OverdueDigest,
+    PaymentNotice,
+    Recipient,
+    SourceOutage,
+)
+from handlers.teams.cards.alerts import all_clear_card, digest_card, failure_card, outage_card, payment_card
+from handlers.teams.cards.common import CardReply
+from handlers.teams.services import TeamsConnector
+
+
+def render(alert: Alert) -> CardReply:
+    if isinstance(alert, OverdueDigest):
+        return digest_card(alert)
+    if isinstance(alert, AllClear):
+        return all_clear_card(alert)
+    if isinstance(alert, PaymentNotice):
+        return payment_card(alert)
+    if isinstance(alert, FailedRecordAlert):
+        return failure_card(alert)
+    if isinstance(alert, SourceOutage):
+        return outage_card(alert)
+    raise TypeError(f"no Teams rendering for {type(alert).__name__}")
+
+
+class TeamsAlertDelivery:
+    platform = "teams"  # people are keyed by their Entra object id (see handlers.teams.turn.Turn.user_key)
+
+    def __init__(self, connector: TeamsConnector, service_url: str, tenant_id: str, bot_id: str) -> None:
+        self.connector = connector
+        self.service_url = service_url
+        self.tenant_id = tenant_id
+        self.bot_id = bot_id
+        self._chats: dict[str, str] = {}  # person → their 1:1 conversation with the bot
+        self._lock = threading.Lock()
+
+    def deliver(self, to: Recipient, alert: Alert) -> MessageRef:
+        conversation = to.id if to.kind == "channel" else self._personal_chat(to.id)
+        activity_id = self.connector.send(self.service_url, conversation, render(alert).activity())
+        return MessageRef(conversation, activity_id)
+
+    def update(self, ref: MessageRef, alert: Alert) -> None:
+        self.connector.update(self.service_url, ref.channel, ref.id, render(alert).activity())
+
+    def person_for_email(self, email: str) -> str | None:
+        """None: the Bot Connector can't look people up by email (that needs Microsoft Graph). Owners
+        who have talked to the bot are known to the people service by their Teams email already."""
+        return None
+
+    def _personal_chat(self, person: str) -> str:
+        with self._lock:
+            known = self._chats.get(person)
+        if known:
+            return known
+        conversation = self.connector.open_personal_chat(self.service_url, self.tenant_id, self.bot_id, person)
+        with self._lock:
+            self._chats[person] = conversation
+        return conversation
