@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot.services.alerts.alert_log import AlertLog
 from bot.services.alerts.jobs import JobResult
 from bot.services.alerts.port import AlertDelivery, FailedRecordAlert, MessageRef, Recipient, SourceOutage
+from bot.store.mirror import SfAccount, SfOpportunity, XeroContact, XeroInvoice
 from bot.store.session import Database
 from bot.store.state import SyncFailure, SyncRun
 
@@ -35,9 +36,27 @@ DEFAULT_FIX = "Fix the setting named above in app.yml or in the source, then run
 RECENT_RUNS = 50
 
 
-def record_alert(row: SyncFailure) -> FailedRecordAlert:
+NAMES = {("xero", "invoices"): (XeroInvoice, XeroInvoice.number), ("xero", "contacts"): (XeroContact, XeroContact.name),
+         ("salesforce", "accounts"): (SfAccount, SfAccount.name),
+         ("salesforce", "opportunities"): (SfOpportunity, SfOpportunity.name)}
+
+
+def record_label(db: Database, row: SyncFailure) -> str:
+    """What people call the record: the label the sync kept, else its name or number in the mirror
+    (an earlier good copy), else its id."""
+    if row.record_label:
+        return row.record_label
+    model, column = NAMES.get((row.source, row.entity), (None, None))
+    if model is None or column is None:
+        return row.record_id
+    with db.session() as s:
+        name = s.scalar(select(column).where(model.id == row.record_id))  # type: ignore[attr-defined]
+    return str(name) if name else row.record_id
+
+
+def record_alert(row: SyncFailure, label: str | None = None) -> FailedRecordAlert:
     state = "resolved" if row.resolved_at else "ignored" if row.ignored_at else "open"
-    return FailedRecordAlert(row.id, row.source, row.entity, row.record_label or row.record_id, row.record_id,
+    return FailedRecordAlert(row.id, row.source, row.entity, label or row.record_label or row.record_id, row.record_id,
                              row.error, row.attempts, row.first_seen, state,  # type: ignore[arg-type]
                              row.ignored_by, row.resolved_at or row.ignored_at)
 
@@ -127,7 +146,7 @@ class FailedSyncJob:
     # --- single records ----------------------------------------------------------------------
 
     def _post_record(self, result: JobResult, row: SyncFailure) -> None:
-        alert = record_alert(row)
+        alert = record_alert(row, record_label(self.db, row))
         what = f"{row.source} {row.entity} {alert.record}: {row.error[:80]}"
         claim = self.log.claim(RECORD, record_subject(row), row.first_seen.isoformat())
         if claim is None:
@@ -144,7 +163,7 @@ class FailedSyncJob:
                                                          SyncFailure.record_id == record_id))
             if row is None or entry.ref is None:
                 continue
-            alert = record_alert(row)
+            alert = record_alert(row, record_label(self.db, row))
             if row.first_seen.isoformat() != entry.period:  # failing again later: this episode ended
                 alert = FailedRecordAlert(row.id, source, entity, alert.record, record_id, alert.error,
                                           alert.attempts, alert.first_seen, "resolved", None, row.first_seen)

@@ -17,7 +17,7 @@ from bot.domain.aging import local_today
 from bot.services.alerts import follow_ups
 from bot.services.alerts.alert_log import AlertLog
 from bot.services.alerts.digest import OverdueDigestJob
-from bot.services.alerts.failed_sync import FailedSyncJob, record_alert
+from bot.services.alerts.failed_sync import FailedSyncJob, record_alert, record_label
 from bot.services.alerts.follow_ups import FollowUp, FollowUpRefused, Watch
 from bot.services.alerts.jobs import AlertChannels, JobResult, OwnerFinder
 from bot.services.alerts.payments import PaymentNoticeJob
@@ -130,7 +130,7 @@ class AlertService:
     def _settle(self, failure_id: int, action: Literal["retry", "ignore"]) -> FailureOutcome:
         """Update the failure's alert to what it is now, and say what happened."""
         row = self._failure(failure_id)
-        alert = record_alert(row)
+        alert = record_alert(row, record_label(self.db, row))
         self.failed_sync.refresh_records(JobResult("failed-sync"))
         if alert.state == "resolved":
             return FailureOutcome(alert, f"{alert.record} synced: resolved.")

@@ -31,7 +31,7 @@ def test_a_failing_record_is_alerted_once_and_retry_resolves_it(alerting: AlertW
     assert len(first.posted) == 1 and first.failed == []
     [alert] = alerting.posted(OPS)
     assert check_message_blocks(alert.blocks) == []
-    assert alert.text.startswith(f"Xero invoice {BROKEN} does not sync: ") and "Date" in alert.text
+    assert alert.text.startswith("Xero invoice INV-0050 does not sync: ") and "Date" in alert.text  # number: mirror
     details = alert.blocks[1]["text"]["text"]
     assert "*Attempts:* 1" in details and "*First seen:* " in details and f"`{BROKEN}`" in details
     assert [e["text"]["text"] for e in alert.blocks[2]["elements"]] == ["Retry now", "Ignore"]
@@ -41,9 +41,9 @@ def test_a_failing_record_is_alerted_once_and_retry_resolves_it(alerting: AlertW
     alerting.world.xero.faults.clear()
     before = len(alerting.slack.state.ephemeral_for(FINANCE))
     click(alerting, FINANCE, "sync_failure_retry", alert)
-    assert ephemeral_reply(alerting, FINANCE, before).text == f"{BROKEN} synced: resolved."
+    assert ephemeral_reply(alerting, FINANCE, before).text == "INV-0050 synced: resolved."
     updated = eventually(lambda: (m := alerting.slack.state.message(OPS, alert.ts)) and m.edited_ts and m)
-    assert updated.text.startswith(f"Xero invoice {BROKEN} syncs again") and "Resolved at" in seen(updated)
+    assert updated.text.startswith("Xero invoice INV-0050 syncs again") and "Resolved at" in seen(updated)
     assert all(b["type"] != "actions" for b in updated.blocks) and len(alerting.posted(OPS)) == 1
     assert alerting.alerts.run_failed_sync().updated == []  # closed: nothing more to say
 
@@ -56,7 +56,7 @@ def test_ignore_stops_the_retries_and_says_who(alerting: AlertWorld) -> None:  #
     click(alerting, FINANCE, "sync_failure_ignore", alert)
     assert "is ignored" in ephemeral_reply(alerting, FINANCE, before).text
     updated = alerting.slack.state.message(OPS, alert.ts)
-    assert updated.text.startswith(f"Xero invoice {BROKEN} is ignored") and f"Ignored by <@{FINANCE}>" in seen(updated)
+    assert updated.text.startswith("Xero invoice INV-0050 is ignored") and f"Ignored by <@{FINANCE}>" in seen(updated)
     with alerting.paidup.db.session() as s:
         failure = s.scalar(select(SyncFailure))
         assert failure.ignored_by == FINANCE and failure.next_retry_at is None
