@@ -13,7 +13,7 @@ from handlers.slack.blocks.status import cut, mrkdwn_escape
 RETRY_ACTION, IGNORE_ACTION = "sync_failure_retry", "sync_failure_ignore"
 PROMISE_VIEW, PROMISE_BLOCK, PROMISE_DATE = "overdue_promise", "promise_date", "pay_by"
 SOURCE_NAMES = {"xero": "Xero", "salesforce": "Salesforce"}
-REASONS = {"watch": "You asked to be reminded when it is paid.", "owner": "You own this deal.", "channel": ""}
+REASONS = {"watch": "You asked to be reminded when it is paid.", "owner": "You own it in Salesforce.", "channel": ""}
 
 
 def _when(at: datetime | None) -> str:
