@@ -135,7 +135,9 @@ def demo(obj: Context, db_path: str | None, script: Any) -> None:
 def serve(obj: Context, http_mode: bool, port: int | None) -> None:
     """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT; plus the scheduler.
 
-    HTTP mode serves POST /slack/events, POST /xero/webhooks, GET /xero/callback and GET /healthz.
+    HTTP mode serves POST /slack/events, POST /api/messages (Teams, when TEAMS_APP_ID is set),
+    POST /xero/webhooks, GET /xero/callback and GET /healthz. With TEAMS_APP_ID and no SLACK_BOT_TOKEN
+    it serves Teams only, over HTTP.
     Stops cleanly on SIGTERM or Ctrl-C.
     """
     from bot.app import Paidup
@@ -144,10 +146,15 @@ def serve(obj: Context, http_mode: bool, port: int | None) -> None:
 
     settings = obj.settings
     paidup = Paidup(settings)
-    socket_mode = socket_mode_wanted(settings, paidup.config, force_http=http_mode)
-    require_slack_secrets(settings, socket_mode=socket_mode)
+    if settings.teams_app_id and settings.slack_bot_token is None:
+        chat, socket_mode = "Microsoft Teams", False  # Teams only: POST /api/messages over HTTP
+    else:
+        chat, socket_mode = "Slack", socket_mode_wanted(settings, paidup.config, force_http=http_mode)
+        require_slack_secrets(settings, socket_mode=socket_mode)
+        if settings.teams_app_id and not socket_mode:
+            chat = "Slack and Microsoft Teams"
     where = "Socket Mode" if socket_mode else f"HTTP on port {settings.port if port is None else port}"
-    click.echo(f"Paidup is serving Slack over {where}; Ctrl-C or SIGTERM stops it.", err=True)
+    click.echo(f"Paidup is serving {chat} over {where}; Ctrl-C or SIGTERM stops it.", err=True)
     try:
         run(paidup, force_http=http_mode, port=port)
     finally:

@@ -39,6 +39,12 @@ def background_work(paidup: Paidup) -> Iterator[None]:
 def serve(paidup: Paidup, *, force_http: bool = False, port: int | None = None) -> str:
     """Run until a signal; returns the mode it ran in ("socket" or "http"). ConfigError before anything starts."""
     settings = paidup.settings
+    if settings.teams_app_id and settings.slack_bot_token is None:  # Teams only: HTTP, POST /api/messages
+        teams = paidup.teams_endpoint()  # a missing TEAMS_APP_PASSWORD is a ConfigError before anything starts
+        paidup.migrate()
+        with background_work(paidup):
+            run_http(paidup.web_app(teams=teams), settings.port if port is None else port)
+        return "http"
     socket_mode = socket_mode_wanted(settings, paidup.config, force_http=force_http)
     require_slack_secrets(settings, socket_mode=socket_mode)
     paidup.migrate()

@@ -1,0 +1,49 @@
+"""`paidup serve` for a bot set up for Teams only: HTTP with `POST /api/messages` (a signed activity
+answered through the connector stand-in, a bad token refused), then a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from integrations.teams_sandbox import TeamsChannel
+from tests.conftest import ROOT
+from tests.test_serve import PAIDUP, free_port, wait_for_health
+
+from .conftest import RunningTeams
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "app.yml").write_text((ROOT / "app.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+def test_serve_teams_only_answers_then_stops(workdir: Path, teams: RunningTeams) -> None:
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("PAIDUP_", "SLACK_", "XERO_", "SALESFORCE_", "TEAMS_")) and k != "DATABASE_URL"}
+    env = {**clean, **teams.settings(), "DATABASE_URL": f"sqlite:///{workdir / 'paidup.db'}"}
+    process = subprocess.Popen([str(PAIDUP), "serve", "--port", str(port)], cwd=workdir, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert wait_for_health(url, process).status_code == 200
+        channel = TeamsChannel(teams.state, teams.url)
+        rita = teams.state.add_user("Rita Rep", "rita.rep@paidup.example")
+        assert channel.post(url + "/api/messages", channel.message(rita, "help")).status_code == 200
+        [reply] = teams.state.in_conversation(channel.personal(rita))
+        assert reply.cards[0]["body"][0]["text"] == "What Paidup answers"
+        assert channel.post(url + "/api/messages", channel.message(rita, "help"), "expired").status_code == 401
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stderr
+    assert "serving Microsoft Teams over HTTP" in stderr and "Paidup stopped." in stderr and "Traceback" not in stderr
