@@ -10,6 +10,7 @@ channel is kept, so the message can be updated later.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from bot.services.alerts.port import (
 from handlers.slack.blocks.alerts import failure_message, outage_message, payment_message
 from handlers.slack.blocks.digest import SlackMessage, all_clear_message, digest_messages
 
+log = logging.getLogger(__name__)
 PER_CHANNEL_INTERVAL = 1.0  # seconds between two posts to one channel
 
 
@@ -78,8 +80,13 @@ class SlackAlertDelivery:
         first, *rest = render(alert)
         posted = self._post(to.id, first)
         ref = MessageRef(str(posted["channel"]), str(posted["ts"]))
-        for message in rest:
-            self._post(ref.channel, message, thread_ts=ref.id)
+        for n, message in enumerate(rest, start=1):
+            try:
+                self._post(ref.channel, message, thread_ts=ref.id)
+            except SlackApiError as exc:  # the alert is out: a missing continuation beats posting it twice
+                log.warning("slack.alert_thread_reply_failed", extra={"channel": ref.channel, "reply": n,
+                                                                      "error": str(exc.response.get("error"))})
+                break
         return ref
 
     def update(self, ref: MessageRef, alert: Alert) -> None:
