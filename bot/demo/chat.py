@@ -79,7 +79,8 @@ class DemoChat:
     def __init__(self, world: DemoWorld, person: SlackPerson | None = None) -> None:
         self.world = world
         self.person = person or SlackPerson(world.slack, world.signer, world.events_url, demo.REP.slack_id,
-                                            command=world.paidup.config.slack.command, aliases=PEOPLE)
+                                            command=world.paidup.config.slack.command, aliases=PEOPLE,
+                                            activity=world.activity)
         self._commands: list[tuple[re.Pattern[str], Callable[..., list[RenderableType]]]] = [
             (re.compile(r"^(?:help|\?)$", re.I), lambda: [help_table()]),
             (re.compile(r"^as\s+(.+)$", re.I), self.person.switch_to),

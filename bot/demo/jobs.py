@@ -1,4 +1,5 @@
-"""`run overdue|payments|failed-sync` in the demo: the alert jobs, run as `paidup alerts run` runs them."""
+"""`run overdue|payments|failed-sync` in the demo: an alert job run now, as `paidup alerts run`
+runs it (``Paidup.alerts.run``), and what it did in words."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ JOBS = ("overdue", "payments", "failed-sync")
 
 
 def run(paidup: Paidup, name: str) -> str:
-    """Run one alert job now; what it did, in words. ChatError when there is no such job."""
+    """Run one alert job; a line saying what it posted, skipped or could not deliver."""
     if name not in JOBS:
         raise ChatError(f"no job {name!r}; the jobs are: {', '.join(JOBS)}")
-    raise ChatError(f"the {name} alerts are not built yet (issue 8), so there is nothing to run")
+    result = paidup.alerts.run(name)
+    lines = result.lines()
+    return f"`paidup alerts run {name}`: " + ("; ".join(lines) if lines else "nothing to do")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -27,10 +28,40 @@ from integrations.loopback import LoopbackServer
 from integrations.salesforce.sandbox import SalesforceState, create_salesforce_sandbox
 from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackRequestSigner, SlackState, create_slack_sandbox
 from integrations.slack_sandbox.workspace import default_channels
-from integrations.xero.sandbox import XeroSandboxState, start_xero_sandbox
+from integrations.xero.sandbox import XeroSandboxState, create_xero_sandbox, disable_nagle
 
 COMMITTED_APP_YML = Path(__file__).resolve().parents[2] / "app.yml"  # the repository's, when run from a checkout
 DEMO_CHANNELS = {"finance_channel": "finance", "alerts_channel": "receivables", "ops_channel": "paidup-ops"}
+
+
+class ActivityMeter:
+    """Counts HTTP requests into the apps it wraps (the sandboxes, the stand-in, the bot), so the
+    terminal can tell the bot is still at work after its ack: calling Xero, Salesforce or Slack."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.started = 0
+        self.finished = 0
+
+    def wrap(self, app: Any) -> Any:
+        async def metered(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope.get("type") != "http":
+                await app(scope, receive, send)
+                return
+            with self._lock:
+                self.started += 1
+            try:
+                await app(scope, receive, send)
+            finally:
+                with self._lock:
+                    self.finished += 1
+
+        return metered
+
+    def __call__(self) -> tuple[int, bool]:
+        """(requests so far, whether one is in flight now)."""
+        with self._lock:
+            return self.started + self.finished, self.started != self.finished
 
 
 @dataclass
@@ -44,6 +75,7 @@ class DemoWorld:
     slack_url: str
     bot_url: str
     signer: SlackRequestSigner
+    activity: ActivityMeter
     workdir: Path
     database: Path
     log_file: Path
@@ -99,14 +131,16 @@ def demo_world(workdir: Path, database: Path | None = None, *, verbose: bool = F
     signing_secret = secrets.token_hex(16)
     database = database or workdir / "paidup.db"
     log_file = database.with_suffix(".log") if database.parent != workdir else workdir / "paidup.log"
+    meter = ActivityMeter()
     with ExitStack() as stack:
-        xero, xero_server = start_xero_sandbox(today=today, client_id=xero_id, client_secret=xero_secret,
-                                               webhook_key=webhook_key)
-        stack.callback(xero_server.stop)
+        xero, xero_app = create_xero_sandbox(today=today, client_id=xero_id, client_secret=xero_secret,
+                                             webhook_key=webhook_key)
+        xero_server = stack.enter_context(disable_nagle(LoopbackServer(meter.wrap(xero_app))))
+        xero.base_url = xero_server.url
         salesforce, sf_app = create_salesforce_sandbox(today=today, client_id=sf_id, client_secret=sf_secret)
-        sf_server = stack.enter_context(LoopbackServer(sf_app))
+        sf_server = stack.enter_context(LoopbackServer(meter.wrap(sf_app)))
         slack, slack_app = create_slack_sandbox()
-        slack_server = stack.enter_context(LoopbackServer(slack_app))
+        slack_server = stack.enter_context(LoopbackServer(meter.wrap(slack_app)))
         settings = demo_settings({
             "PAIDUP_CONFIG": str(config_path), "DATABASE_URL": f"sqlite:///{database}",
             "PAIDUP_SECRET_KEY": Fernet.generate_key().decode(),
@@ -123,8 +157,9 @@ def demo_world(workdir: Path, database: Path | None = None, *, verbose: bool = F
         paidup = Paidup(settings, config)
         stack.callback(paidup.close)
         paidup.migrate()
-        bot_server = stack.enter_context(LoopbackServer(paidup.web_app(slack=paidup.slack_endpoint())))
+        bot_server = stack.enter_context(LoopbackServer(meter.wrap(paidup.web_app(slack=paidup.slack_endpoint()))))
         xero.webhooks.url = bot_server.url + "/xero/webhooks"
+        xero.webhooks.auto_send = True  # as a subscribed Xero app: every change (the bot's own writes too)
         signer = SlackRequestSigner(signing_secret, sandbox_url=slack_server.url)
-        yield DemoWorld(paidup, xero, salesforce, slack, slack_server.url, bot_server.url, signer, workdir,
+        yield DemoWorld(paidup, xero, salesforce, slack, slack_server.url, bot_server.url, signer, meter, workdir,
                         database, log_file)

@@ -66,7 +66,9 @@ class SlackPerson:
 
     def __init__(self, state: SlackState, signer: SlackRequestSigner, events_url: str, user_id: str, *,
                  command: str = "/paidup", aliases: dict[str, str] | None = None, settle: Settle = Settle(),
-                 http: httpx.Client | None = None) -> None:
+                 http: httpx.Client | None = None, activity: Callable[[], tuple[int, bool]] | None = None) -> None:
+        """``activity`` adds what else tells the app is still working: (a count that grows with its
+        work, whether some is in flight), e.g. requests into the services it calls."""
         self.state = state
         self.signer = signer
         self.events_url = events_url
@@ -74,6 +76,7 @@ class SlackPerson:
         self.aliases = {k.lower(): v for k, v in (aliases or {}).items()}
         self.settle = settle
         self.http = http or httpx.Client(timeout=30.0)
+        self.activity = activity or (lambda: (0, False))
         self.numbering = Numbering()
         self.renderer = BlockRenderer(self.numbering, self._user_name, self._channel_name)
         self._user_id = user_id
@@ -397,13 +400,14 @@ class SlackPerson:
     def _wait(self, start: int, calls: int, settle: Settle) -> None:
         """Until the app has shown something and then been quiet for ``settle.quiet`` (or time is up)."""
         began = last_activity = time.monotonic()
-        seen = (start, calls)
+        seen: tuple[int, int, int] = (start, calls, self.activity()[0])
         while True:
             time.sleep(0.02)
             now = time.monotonic()
+            elsewhere, busy = self.activity()
             with self._lock:
-                activity = (len(self._changes), self.state.call_count())
-            if activity != seen:
+                activity = (len(self._changes), self.state.call_count(), elsewhere)
+            if activity != seen or busy:
                 seen, last_activity = activity, now
             shown_something = seen[0] > start
             if (shown_something or settle.first <= now - began) and now - last_activity >= settle.quiet:

@@ -285,7 +285,7 @@ class BlockRenderer:
         for attachment in message.attachments:
             lines.extend(self.attachment(attachment, message_ref(message)))
         for file in message.files:
-            lines.append(Text(f"📎 {file.get('title') or file.get('name') or 'a file'}"))
+            lines.append(Text(f"📎 {file_summary(file)}"))
         return Group(heading, *(Padding(line, (0, 0, 0, 2), expand=False) for line in lines))
 
     def view(self, view: View, *, stack_depth: int = 1) -> RenderableType:
@@ -401,20 +401,26 @@ class BlockRenderer:
 
     def _input(self, block: dict[str, Any], block_id: str, surface: SurfaceRef,
                values: dict[str, Any]) -> list[RenderableType]:
+        """``[N] Label: value``; a menu's options, then the hint, indented on the lines below."""
         element = block.get("element") or {}
         label = Text.assemble(self.styler.text_object(block.get("label"), "bold"))
         if block.get("optional"):
             label.append(" (optional)", style="dim")
         number = self._number(element, block_id, surface, in_input=True)
-        line = Text.assemble((f"[{number}] " if number else "", "bold yellow"), label, ": ",
-                             self._input_value(element, values.get(str(element.get("action_id", "")))))
-        lines = [line]
+        listed = any(True for _ in element_options(element))
+        value = self._input_value(element, values.get(str(element.get("action_id", ""))))
+        if not listed:
+            value.append_text(self._choices(element))
+        lines: list[RenderableType] = [Text.assemble((f"[{number}] " if number else "", "bold yellow"), label, ": ",
+                                                     value)]
+        if listed:
+            lines.append(Padding(self._choices(element, lead=""), (0, 0, 0, 6), expand=False))
         if block.get("hint"):
-            lines.append(Text.assemble("      ", self.styler.text_object(block["hint"], "dim")))
+            lines.append(Padding(self.styler.text_object(block["hint"], "dim"), (0, 0, 0, 6), expand=False))
         return lines
 
     def _input_value(self, element: dict[str, Any], entered: dict[str, Any] | None) -> Text:
-        """What a form field holds now (what the person set, else its initial value), and how to set it."""
+        """What a form field holds now: what the person set, else its initial value, else its placeholder."""
         kind = str(element.get("type", ""))
         current = describe_value(element, entered, self.styler)
         out = Text()
@@ -423,7 +429,6 @@ class BlockRenderer:
         else:
             placeholder = self.styler.plain(element.get("placeholder")) if element.get("placeholder") else ""
             out.append(f"({placeholder or 'empty'})", style="dim")
-        out.append_text(self._choices(element))
         if kind in TEXT_INPUTS and element.get("multiline"):
             out.append("  multi-line", style="dim")
         return out
@@ -520,6 +525,16 @@ def describe_value(element: dict[str, Any], entered: dict[str, Any] | None, styl
                   or element.get("initial_conversation") or element.get("initial_channel"))
         return "#" + (styler.channel_name(chosen) or chosen) if chosen else ""
     return ""
+
+
+def file_summary(file: dict[str, Any]) -> str:
+    """"Aging by bucket (aging.png, PNG, 34 KB)": what Slack shows of a shared file, minus the preview."""
+    name, title = str(file.get("name") or ""), str(file.get("title") or file.get("name") or "a file")
+    details = [d for d in (name if name != title else "", str(file.get("pretty_type") or "")) if d]
+    size = file.get("size")
+    if isinstance(size, int):
+        details.append(f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes")
+    return title + (f" ({', '.join(details)})" if details else "")
 
 
 def _bar_colour(colour: Any) -> str:

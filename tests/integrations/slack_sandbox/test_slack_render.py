@@ -131,10 +131,10 @@ def test_images_files_unknown_blocks_attachments_and_deleted_messages() -> None:
               {"type": "table_of_the_future"}]
     msg = message(blocks, attachments=[{"color": "good", "title": "Paid", "text": "INV-0042 is *paid*",
                                         "fields": [{"title": "Amount", "value": "$5,000.00"}]}],
-                  files=[{"id": "F1", "title": "aging.csv"}])
+                  files=[{"id": "F1", "title": "Aging", "name": "aging.csv", "pretty_type": "CSV", "size": 2048}])
     text = shown(r, r.message(msg, where="#finance"))
     for line in ("  🖼  Aging by bucket", "  with a picture", "    🖼  logo", "  (table_of_the_future block)",
-                 "  ▌ Paid", "  ▌ INV-0042 is paid", "  ▌ Amount: $5,000.00", "  📎 aging.csv"):
+                 "  ▌ Paid", "  ▌ INV-0042 is paid", "  ▌ Amount: $5,000.00", "  📎 Aging (aging.csv, CSV, 2 KB)"):
         assert line in text.splitlines(), line
     msg.deleted = True
     assert shown(r, r.message(msg, where="#finance")).splitlines() == ["Paidup · #finance", "  (message deleted)"]
@@ -190,11 +190,14 @@ def test_a_modal_is_a_form_with_numbered_fields_values_hints_errors_and_its_butt
         "[2] Amount: 14900.00",
         "[3] Due date (optional): (Pick a date)  date YYYY-MM-DD",
         "⚠ The due date can't be in the past",
-        "[4] Currency: USD  ▾ USD | GBP | EUR",
+        "[4] Currency: USD",
+        "▾ USD | GBP | EUR",
         "[5] Xero contact: Acme Corporation  ▾ search",
-        "[6] Tags (optional): (empty)  ▾ Renewal | New",
+        "[6] Tags (optional): (empty)",
+        "▾ Renewal | New",
         "[7] Approver: @Rita Rep  ▾ a person",
-        "[8] Send: (empty)  Email it on approval",
+        "[8] Send: (empty)",
+        "Email it on approval",
         "[9] Add line",
         "submit: Create draft  ·  close: Cancel",
     ]

@@ -185,7 +185,8 @@ def test_a_form_is_filled_searched_refused_inline_and_submitted(person: SlackPer
     person.say("/paidup acme")
     opened = text(person.click(1))
     assert "New invoice" in opened and "[4] Customer: (empty)  ▾ search" in opened
-    assert "[8] Tags (optional): (empty)  ▾ Renewal | New business" in opened and "[9] Add line" in opened
+    assert "[8] Tags (optional): (empty)" in opened and "▾ Renewal | New business" in opened
+    assert "[9] Add line" in opened
     with pytest.raises(ChatError, match="no single option matching 'acme'"):
         person.pick(4, "acme")  # two customers match: the person must say which
     assert text(person.pick(4, "logistics")) == "[4] = Acme Logistics GmbH\n"
