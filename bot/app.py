@@ -62,6 +62,7 @@ from integrations.xero import (
 if TYPE_CHECKING:  # the Teams SDK's models take a second to import: only when Teams is used
     from handlers.teams import TeamsBot
     from handlers.teams.alerts import TeamsAlertDelivery
+    from handlers.teams.proactive import ProactiveSender
     from integrations.teams import ConnectorClient
 
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -362,12 +363,19 @@ class Paidup:
     @cached_property
     def teams_alert_delivery(self) -> TeamsAlertDelivery:
         """Alerts to Teams: proactive cards to teams.alerts_conversation / ops_conversation and 1:1 chats."""
-        from bot.chat.teams_app import require_teams_credentials
         from handlers.teams.alerts import TeamsAlertDelivery
 
+        return TeamsAlertDelivery(self.teams_sender)
+
+    @cached_property
+    def teams_sender(self) -> ProactiveSender:
+        """Messages the bot starts in Teams: to teams.* conversations and people's 1:1 chats."""
+        from bot.chat.teams_app import require_teams_credentials
+        from handlers.teams.proactive import ProactiveSender
+
         app_id, _ = require_teams_credentials(self.settings)
-        return TeamsAlertDelivery(self.teams_connector, self.config.teams.service_url,
-                                  self.settings.teams_tenant_id or "", f"28:{app_id}")
+        return ProactiveSender(self.teams_connector, self.config.teams.service_url,
+                               self.settings.teams_tenant_id or "", f"28:{app_id}")
 
     def teams_endpoint(self) -> TeamsEndpoint:
         """``POST /api/messages``, each activity's Bot Framework JWT checked against TEAMS_OPENID_URL."""

@@ -66,8 +66,10 @@ class PeopleService:
         self.clock = clock
         self.cache_for = cache_for
 
-    def salesforce_user(self, chat_user_id: str, lookup: ProfileLookup, platform: str = "slack") -> UserMapping:
-        """The Salesforce user behind a chat user; ``lookup`` is called only when the cache is old."""
+    def salesforce_user(self, chat_user_id: str, lookup: ProfileLookup, platform: str | None = None) -> UserMapping:
+        """The Salesforce user behind a chat user; ``lookup`` is called only when the cache is old.
+        ``platform`` names the chat the id belongs to ("slack", "teams"); None keeps what the cache
+        says (a service that only has an id), and a new entry without one is a Slack user."""
         now = self.clock()
         with self.db.session() as s:
             cached = s.get(ChatUser, chat_user_id)
@@ -81,10 +83,18 @@ class PeopleService:
         with self.db.session() as s:
             mapping = _match(s, chat_user_id, email, name)
             row = s.get(ChatUser, chat_user_id) or ChatUser(user_id=chat_user_id)
-            row.platform, row.email, row.display_name = platform, email, name
+            row.platform = platform or row.platform or "slack"
+            row.email, row.display_name = email, name
             row.sf_user_id, row.fetched_at = mapping.sf_user_id, now
             s.add(row)
         return mapping
+
+    def known_profile(self, chat_user_id: str) -> ChatProfile | None:
+        """What the cache holds about a chat user (email and name), without asking the chat platform;
+        None for someone Paidup has not looked up yet."""
+        with self.db.session() as s:
+            row = s.get(ChatUser, chat_user_id)
+            return ChatProfile(row.email, row.display_name) if row is not None else None
 
     def chat_users_for(self, sf_user_id: str, platform: str = "slack") -> list[str]:
         """Chat user ids known to be this Salesforce user (for DMs to an owner)."""

@@ -6,8 +6,6 @@ place with a PUT. Failures raise to the alert service, which keeps the alert for
 
 from __future__ import annotations
 
-import threading
-
 from bot.services.alerts.port import (
     Alert,
     AllClear,
@@ -20,7 +18,7 @@ from bot.services.alerts.port import (
 )
 from handlers.teams.cards.alerts import all_clear_card, digest_card, failure_card, outage_card, payment_card
 from handlers.teams.cards.common import CardReply
-from handlers.teams.services import TeamsConnector
+from handlers.teams.proactive import Posted, ProactiveSender
 
 
 def render(alert: Alert) -> CardReply:
@@ -40,33 +38,19 @@ def render(alert: Alert) -> CardReply:
 class TeamsAlertDelivery:
     platform = "teams"  # people are keyed by their Entra object id (see handlers.teams.turn.Turn.user_key)
 
-    def __init__(self, connector: TeamsConnector, service_url: str, tenant_id: str, bot_id: str) -> None:
-        self.connector = connector
-        self.service_url = service_url
-        self.tenant_id = tenant_id
-        self.bot_id = bot_id
-        self._chats: dict[str, str] = {}  # person → their 1:1 conversation with the bot
-        self._lock = threading.Lock()
+    def __init__(self, sender: ProactiveSender) -> None:
+        self.sender = sender
 
     def deliver(self, to: Recipient, alert: Alert) -> MessageRef:
-        conversation = to.id if to.kind == "channel" else self._personal_chat(to.id)
-        activity_id = self.connector.send(self.service_url, conversation, render(alert).activity())
-        return MessageRef(conversation, activity_id)
+        card = render(alert)
+        posted = self.sender.to_conversation(to.id, card) if to.kind == "channel" else self.sender.to_person(to.id,
+                                                                                                           card)
+        return MessageRef(posted.conversation, posted.activity_id)
 
     def update(self, ref: MessageRef, alert: Alert) -> None:
-        self.connector.update(self.service_url, ref.channel, ref.id, render(alert).activity())
+        self.sender.update(Posted(ref.channel, ref.id), render(alert))
 
     def person_for_email(self, email: str) -> str | None:
         """None: the Bot Connector can't look people up by email (that needs Microsoft Graph). Owners
         who have talked to the bot are known to the people service by their Teams email already."""
         return None
-
-    def _personal_chat(self, person: str) -> str:
-        with self._lock:
-            known = self._chats.get(person)
-        if known:
-            return known
-        conversation = self.connector.open_personal_chat(self.service_url, self.tenant_id, self.bot_id, person)
-        with self._lock:
-            self._chats[person] = conversation
-        return conversation

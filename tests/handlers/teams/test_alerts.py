@@ -126,7 +126,7 @@ def test_a_failed_record_is_alerted_once_and_retry_replaces_the_card(alerting: T
     assert len(alerting.alerts.run_failed_sync().posted) == 1
     [posted] = alerting.bot.teams.state.in_conversation(OPS)
     card = posted.cards[0]
-    assert card["body"][0]["text"].startswith(f"⚠️ **Xero invoice {BROKEN} does not sync**")
+    assert card["body"][0]["text"].startswith("⚠️ **Xero invoice INV-0050 does not sync**")
     retry, ignore = card["actions"]
     assert (retry["title"], retry["verb"], ignore["title"]) == ("Retry now", "sync_failure_retry", "Ignore")
     assert alerting.alerts.run_failed_sync().posted == []  # not again while nothing changed
@@ -135,8 +135,8 @@ def test_a_failed_record_is_alerted_once_and_retry_replaces_the_card(alerting: T
                                                               reply_to=posted.id, conversation=OPS))
     body = response.json()
     assert response.status_code == 200 and body["type"] == ADAPTIVE
-    assert body["value"]["body"][0]["text"].startswith(f"✅ **Xero invoice {BROKEN} syncs again**")
-    assert "actions" not in body["value"] and f"{BROKEN} synced: resolved." in json.dumps(body["value"])
+    assert body["value"]["body"][0]["text"].startswith("✅ **Xero invoice INV-0050 syncs again**")
+    assert "actions" not in body["value"] and "INV-0050 synced: resolved." in json.dumps(body["value"])
     assert posted.cards[0]["body"][0]["text"].startswith("✅")  # and the posted card was updated (PUT)
     assert len(alerting.bot.teams.state.in_conversation(OPS)) == 1
 
@@ -149,4 +149,4 @@ def test_ignore_from_the_fallback_button_updates_the_card(alerting: TeamsAlertin
     fallback = posted.cards[0]["actions"][1]["fallback"]
     submit = alerting.bot.channel.submit(alerting.finance, fallback["data"], reply_to=posted.id, conversation=OPS)
     assert alerting.bot.post(submit).status_code == 200
-    assert posted.cards[0]["body"][0]["text"].startswith(f"🚫 **Xero invoice {BROKEN} is ignored**")
+    assert posted.cards[0]["body"][0]["text"].startswith("🚫 **Xero invoice INV-0050 is ignored**")
