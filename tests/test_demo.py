@@ -19,8 +19,10 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from integrations import demo_data as demo
-from tests.conftest import ROOT
+from tests.conftest import ON_POSTGRES, ROOT
 
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="the demo always runs on its own SQLite file, whatever "
+                                "DATABASE_URL says: the SQLite pass covers it")
 PAIDUP = Path(sys.executable).with_name("paidup")
 SCRIPT = ROOT / "docs" / "demo.script"
 SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
