@@ -25,12 +25,16 @@ from bot.store.state import SyncFailure, SyncRun
 log = logging.getLogger(__name__)
 RECORD, OUTAGE = "sync_failure", "sync_outage"
 SOURCES = ("xero", "salesforce")
-OUTAGE_KINDS = ("auth_revoked", "day_quota", "config")
+OUTAGE_KINDS = ("auth_revoked", "day_quota", "config", "outage")
+OUTAGE_AFTER_RUNS = {"outage": 3}  # a source not answering is news only when it lasts; the others at once
+RECORDS_PER_RUN = 10  # new record alerts per run; more wait for the next run (a flood is an outage anyway)
 FIXES = {
     ("xero", "auth_revoked"): "Reconnect Xero: run `paidup connect xero` (or check XERO_CLIENT_ID/SECRET).",
     ("salesforce", "auth_revoked"): "Check the Salesforce credentials, or run `paidup connect salesforce`.",
     ("xero", "day_quota"): "Nothing to do: syncing resumes by itself when Xero's daily limit resets.",
     ("salesforce", "day_quota"): "Nothing to do: syncing resumes when the org's 24-hour API usage drops.",
+    ("xero", "outage"): "Check status.xero.com; Paidup keeps trying on every scheduled sync.",
+    ("salesforce", "outage"): "Check status.salesforce.com; Paidup keeps trying on every scheduled sync.",
 }
 DEFAULT_FIX = "Fix the setting named above in app.yml or in the source, then run `paidup sync`."
 RECENT_RUNS = 50
@@ -82,6 +86,8 @@ def current_outage(db: Database, source: str) -> SourceOutage | None:
         if run.status != "failed" or run.error_kind != kind:
             break
         streak.append(run)
+    if len(streak) < OUTAGE_AFTER_RUNS.get(kind, 1):
+        return None
     first = streak[-1]
     return SourceOutage(source, kind, runs[0].error or kind, FIXES.get((source, kind), DEFAULT_FIX),
                         first.started_at, len(streak), "open")
@@ -113,9 +119,12 @@ class FailedSyncJob:
             rows = s.scalars(select(SyncFailure).where(SyncFailure.resolved_at.is_(None),
                                                        SyncFailure.ignored_at.is_(None))
                              .order_by(SyncFailure.first_seen, SyncFailure.id)).all()
-        for row in rows:
-            if row.source not in down:
-                self._post_record(result, row)
+        posted = 0
+        for row in [r for r in rows if r.source not in down]:
+            if posted >= RECORDS_PER_RUN:
+                result.skipped.append("more failing records: they are posted on the next runs")
+                break
+            posted += self._post_record(result, row)
         if not result.posted and not result.updated and not result.failed:
             result.skipped.append("no new sync failures")
         return result
@@ -145,14 +154,16 @@ class FailedSyncJob:
 
     # --- single records ----------------------------------------------------------------------
 
-    def _post_record(self, result: JobResult, row: SyncFailure) -> None:
-        alert = record_alert(row, record_label(self.db, row))
-        what = f"{row.source} {row.entity} {alert.record}: {row.error[:80]}"
+    def _post_record(self, result: JobResult, row: SyncFailure) -> bool:
+        """Post a failure not alerted yet; True if this run posted (or tried to post) it."""
         claim = self.log.claim(RECORD, record_subject(row), row.first_seen.isoformat())
         if claim is None:
-            return
+            return False
+        alert = record_alert(row, record_label(self.db, row))
+        what = f"{row.source} {row.entity} {alert.record}: {row.error[:80]}"
         self._deliver(result, what, lambda: self.log.deliver(
             claim, lambda: self.delivery().deliver(Recipient("channel", self.ops or ""), alert), fingerprint(alert)))
+        return True
 
     def refresh_records(self, result: JobResult) -> None:
         """Posted record alerts whose failure changed (new error, resolved, ignored, a new episode)."""

@@ -79,7 +79,7 @@ def failure_message(alert: FailedRecordAlert) -> SlackMessage:
 def outage_message(outage: SourceOutage) -> SlackMessage:
     source = SOURCE_NAMES.get(outage.source, outage.source)
     problem = {"auth_revoked": "cannot sign in", "day_quota": "has used up its daily API limit",
-               "config": "is misconfigured"}.get(outage.kind, "is failing")
+               "config": "is misconfigured", "outage": f"gets no answer from {source}"}.get(outage.kind, "is failing")
     if outage.state == "resolved":
         text = f"{source} syncs again (it {problem} since {_when(outage.since)})."
         return SlackMessage(text, [_section("outage", f":white_check_mark: *{mrkdwn_escape(text)}*"),

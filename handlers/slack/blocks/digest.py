@@ -71,6 +71,8 @@ def summary_blocks(digest: OverdueDigest) -> list[dict[str, Any]]:
              + (f", at least {digest.min_days_overdue} days" if digest.min_days_overdue > 1 else "") + "."]
     if digest.hidden:
         notes.append(f"{digest.hidden} snoozed or promised to pay not shown.")
+    if report.as_of is not None:
+        notes.append(f"From Xero as of {report.as_of.strftime('%Y-%m-%d %H:%M')} UTC.")
     return [{"type": "header", "block_id": "overdue_title", "text": {"type": "plain_text", "text": title(digest)}},
             {"type": "section", "block_id": "overdue_summary", "text": {"type": "mrkdwn", "text": count},
              "fields": fields},

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.store.state import SyncFailure
+from handlers.slack.alerts.delivery import ChannelPacer, SlackAlertDelivery
 from integrations import demo_data as demo
 from integrations.slack_sandbox import check_message_blocks
 from tests.bot.sync.conftest import world  # noqa: F401
@@ -94,3 +95,27 @@ def test_a_source_outage_is_one_alert_with_what_to_do_until_it_syncs_again(alert
     assert revoked.error_kind == "auth_revoked"
     alerting.alerts.run_failed_sync()
     assert "paidup connect xero" in alerting.posted(OPS)[-1].text and len(alerting.posted(OPS)) == 2
+
+
+def test_many_failing_records_are_posted_ten_a_run(alerting: AlertWorld) -> None:  # noqa: F811
+    broken = [invoice.id for invoice in demo.INVOICES[:12]]
+    for invoice_id in broken:
+        alerting.world.xero.faults.corrupt_in_listings(invoice_id)
+    assert alerting.paidup.sync.sync("xero", full=True).failed == 12
+    fast = SlackAlertDelivery(alerting.slack.client(), ChannelPacer(0.01))  # pacing has its own test
+    alerting.paidup.__dict__["alert_delivery"] = fast
+    first = alerting.alerts.run_failed_sync()
+    assert len(first.posted) == 10 and "posted on the next runs" in first.skipped[0]
+    second = alerting.alerts.run_failed_sync()
+    assert len(second.posted) == 2 and len(alerting.posted(OPS)) == 12
+
+
+def test_xero_not_answering_is_news_only_when_it_lasts(alerting: AlertWorld) -> None:  # noqa: F811
+    xero = alerting.world.xero
+    for run in range(3):
+        xero.faults.fail_next(10, status=503)
+        assert alerting.world.paidup().sync.sync("xero").error_kind == "outage"
+        xero.faults.clear()
+        posted = alerting.alerts.run_failed_sync().posted
+        assert len(posted) == (1 if run == 2 else 0), run
+    assert alerting.posted(OPS)[0].text.startswith("Xero sync is down: Paidup gets no answer from Xero.")
