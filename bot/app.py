@@ -227,7 +227,7 @@ class Paidup:
     @cached_property
     def home(self) -> HomeService:
         """The App Home tab: the viewer's overdue invoices, uninvoiced deals, drafts and approvals."""
-        return HomeService(self.db, self.config, self.overdue, self.people)
+        return HomeService(self.db, self.config, self.overdue, self.people, is_approver=self.approvers.is_approver)
 
     @cached_property
     def approvers(self) -> Approvers:

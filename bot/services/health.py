@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from bot.services.invoicing import states as invoice_states
 from bot.store.mirror import SfAccount, XeroContact, XeroInvoice
 from bot.store.session import Database
 from bot.store.state import AccountLink, InvoiceDraft, Kv, LinkSuggestion, SyncFailure, SyncRun
@@ -83,7 +84,7 @@ def source_health(session: Session, source: str) -> SourceHealth:
 def stuck_drafts(session: Session, older_than: datetime) -> list[StuckDraft]:
     """Drafts sitting in a transitional state (or awaiting approval) since before ``older_than``."""
     rows = session.scalars(select(InvoiceDraft).where(
-        InvoiceDraft.status.not_in(("approved", "rejected", "cancelled")), InvoiceDraft.updated_at < older_than)
+        InvoiceDraft.status.not_in(invoice_states.FINAL), InvoiceDraft.updated_at < older_than)
         .order_by(InvoiceDraft.updated_at))
     return [StuckDraft(d.id, d.status, d.requested_by, d.updated_at) for d in rows]
 

@@ -4,7 +4,8 @@
 - my closed-won deals not invoiced yet (opportunity owner = my Salesforce user; capped, with a
   count of the rest),
 - my invoice drafts waiting for approval (requested by me, not yet decided),
-- for approvers (``approvals.approvers``), everyone's drafts waiting for approval,
+- for approvers (``approvals.approvers`` and members of ``approvals.approver_groups``, asked through
+  the invoicing service's approver check), everyone's drafts waiting for approval,
 - how fresh the mirror is, per source.
 
 Who the viewer is in Salesforce comes from ``PeopleService`` with a lookup the chat adapter passes
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import AppConfig
 from bot.domain.money import Money
+from bot.services.invoicing import states
 from bot.services.overdue import OverdueReport, OverdueService
 from bot.services.people import PeopleService, ProfileLookup, UserMapping
 from bot.store.base import utcnow
@@ -34,8 +36,7 @@ OVERDUE_SHOWN = 10
 DEALS_SHOWN = 10
 DRAFTS_SHOWN = 15
 SOURCES = ("salesforce", "xero")
-# A draft waits for approval until it is decided; "new" is a form still being filled in.
-NOT_WAITING = ("new", "approved", "rejected", "cancelled", "failed", "authorised", "posted", "sent")
+WAITING = states.WAITING  # a draft waits from its Xero DRAFT until approved or rejected (bot.services.invoicing)
 WHOLE_SYNCS = ("full", "incremental", "reconcile")
 T = TypeVar("T")
 
@@ -92,14 +93,17 @@ class HomeData:
 
 class HomeService:
     def __init__(self, db: Database, config: AppConfig, overdue: OverdueService, people: PeopleService,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, is_approver: Callable[[str], bool] | None = None) -> None:
         self.db = db
         self.config = config
         self.overdue = overdue
         self.people = people
         self.clock = clock
+        self._is_approver = is_approver
 
     def is_approver(self, chat_user_id: str) -> bool:
+        if self._is_approver is not None:
+            return self._is_approver(chat_user_id)
         return chat_user_id in self.config.approvals.approvers
 
     def for_viewer(self, chat_user_id: str, lookup: ProfileLookup) -> HomeData:
@@ -132,7 +136,7 @@ def _uninvoiced_deals(session: Session, owner_id: str, limit: int = DEALS_SHOWN)
 
 def _waiting_drafts(session: Session, requested_by: str | None, limit: int = DRAFTS_SHOWN) -> Listed[WaitingDraft]:
     """Drafts waiting for a decision: one person's, or everyone's (``requested_by`` None), oldest first."""
-    wanted = [InvoiceDraft.status.not_in(NOT_WAITING)]
+    wanted = [InvoiceDraft.status.in_(WAITING)]
     if requested_by is not None:
         wanted.append(InvoiceDraft.requested_by == requested_by)
     total = session.scalar(select(func.count()).select_from(InvoiceDraft).where(*wanted)) or 0

@@ -71,7 +71,7 @@ def block_ids(view: dict[str, Any]) -> list[str]:
     return [b.get("block_id", "") for b in view["blocks"]]
 
 
-def add_draft(bot: RunningBot, requested_by: str, status: str = "pending_approval") -> None:
+def add_draft(bot: RunningBot, requested_by: str, status: str = "awaiting_approval") -> None:
     with bot.paidup.db.session() as s:
         s.add(InvoiceDraft(requested_by=requested_by, status=status, idempotency_key=f"home-{requested_by}-{status}",
                            sf_account_id=demo.SF_ACCOUNT["acme"].id, currency="USD", invoice_date=date(2026, 11, 1),
@@ -108,7 +108,7 @@ def test_an_approver_sees_the_approval_queue(synced: RunningBot) -> None:
     add_draft(synced, REP)
     view = open_home(synced, APPROVER)
     queue = block(view, "home_approvals")
-    assert f"<@{REP}>" in queue and "$14,900.00 USD" in queue and "pending approval" in queue
+    assert f"<@{REP}>" in queue and "$14,900.00 USD" in queue and "awaiting approval" in queue
 
 
 def test_a_rep_sees_no_approval_queue(synced: RunningBot) -> None:
