@@ -49,6 +49,11 @@ class XeroInvoice(Base):
     __table_args__ = (
         Index("ix_xero_invoices_status_due", "status", "due_date"),
         Index("ix_xero_invoices_contact_status", "contact_id", "status"),
+        # Reports (bot.services.reports.figures): per-contact sums and the monthly series read these
+        # covering indexes in their own order, without touching or sorting the table.
+        Index("ix_xero_invoices_report", "contact_id", "currency", "type", "status", "date", "due_date", "total",
+              "amount_due", "currency_rate"),
+        Index("ix_xero_invoices_type_date", "type", "date", "currency", "status", "total"),
     )
 
     id: Mapped[str] = mapped_column(XeroId, primary_key=True)
@@ -100,6 +105,8 @@ class XeroInvoiceLine(Base):
 
 class XeroPayment(Base):
     __tablename__ = "xero_payments"
+    __table_args__ = (Index("ix_xero_payments_date", "date", "status", "currency", "amount", "invoice_id",
+                            "payment_type"),)  # reports: collected by day
 
     id: Mapped[str] = mapped_column(XeroId, primary_key=True)
     invoice_id: Mapped[str | None] = mapped_column(XeroId, index=True)

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause
 
@@ -58,18 +58,9 @@ class Who:
 
 
 def _invoice_owned() -> tuple[FromClause, ColumnElement[Any]]:
-    """Invoices joined to their owner (see the module doc); the owner column is None for Unassigned."""
-    deal = (select(SfOpportunity.xero_invoice_number.label("number"), SfOpportunity.owner_id.label("owner_id"),
-                   func.row_number().over(partition_by=SfOpportunity.xero_invoice_number,
-                                          order_by=(SfOpportunity.close_date.desc(), SfOpportunity.id.desc()))
-                   .label("rn"))
-            .where(SfOpportunity.xero_invoice_number.is_not(None), SfOpportunity.is_deleted.is_(False))
-            .subquery("deal"))
-    linked = (select(AccountLink.xero_contact_id.label("contact_id"), SfAccount.owner_id.label("owner_id"),
-                     func.row_number().over(partition_by=AccountLink.xero_contact_id, order_by=SfAccount.id)
-                     .label("rn"))
-              .join(SfAccount, and_(SfAccount.id == AccountLink.sf_account_id, SfAccount.is_deleted.is_(False)))
-              .subquery("linked"))
+    """Invoices joined one by one to their owner (see the module doc); the owner column is None for
+    Unassigned. For the smaller selections (one owner's, payments in a period)."""
+    deal, linked = _deal_owner(), _linked_owner()
     owner = SfUser.__table__.alias("owner")
     joined = (XeroInvoice.__table__
               .outerjoin(deal, and_(deal.c.number == XeroInvoice.number, deal.c.rn == 1))
@@ -106,51 +97,144 @@ def _money(value: Decimal | None) -> Decimal:
     return ZERO if value is None else value
 
 
-# --- invoices: invoiced, receivables, aging, DSO ------------------------------------------------
+# --- invoices: invoiced, receivables, aging, DSO, base currency ------------------------------------
+#
+# Fast on a big mirror because no invoice is joined to its owner one by one: the invoices are
+# summed per (contact, currency) first — a scan of the covering index ``ix_xero_invoices_report``
+# in its own order, no sort — then those sums are joined to the contact's account owner (A); the
+# invoices an opportunity names are summed per (deal owner, account owner, currency) (B) and moved
+# from the account owner to the deal owner in Python. Every measure is an integer number of cents
+# (or a count), so the moves are exact.
+
+MEASURES = ("invoiced", "invoiced_count", "receivable", "current", "d1_30", "d31_60", "d61_90", "d90_plus",
+            "overdue_count", "sales_dso", "base_invoiced", "base_receivable", "unrated")
+_CENTS = frozenset(MEASURES) - {"invoiced_count", "overdue_count", "unrated"}
 
 
-@dataclass(frozen=True)
-class InvoiceRow:
-    owner_id: str | None
-    currency: str
-    invoiced: Decimal  # invoice totals (tax included) dated in the period
-    invoiced_count: int
-    receivable: Decimal  # amount due on approved invoices, today
-    aging: tuple[Decimal, Decimal, Decimal, Decimal, Decimal]  # current, 1–30, 31–60, 61–90, 90+
-    overdue_count: int
-    sales_dso: Decimal  # invoiced in the DSO_DAYS days up to today
+def _raw(column: Any) -> ColumnElement[int]:
+    """A scaled-integer column as the integer it is stored as (cents, or millionths for rates)."""
+    return type_coerce(column, BigInteger)
 
 
-def invoice_rows(session: Session, window: Window, who: Who) -> list[InvoiceRow]:
-    today, inv = window.today, XeroInvoice
-    approved = inv.status.in_(INVOICED)
-    open_ = and_(inv.status == "AUTHORISED", inv.amount_due > 0)
+def _in_base(amount: Any, currency: Any, rate: Any, base: str) -> ColumnElement[int]:
+    """``amount`` (cents) in the base currency at the invoice's CurrencyRate, rounded half up to the cent
+    (integer arithmetic: cents × 10⁶ / rate-millionths); NULL when there is no usable rate."""
+    cents, millionths = _raw(amount), _raw(rate)
+    converted = (cents * literal(2_000_000, BigInteger) + millionths) / (literal(2, BigInteger) * millionths)
+    return case((currency == base, cents), (millionths > 0, converted))
+
+
+def _measures(window: Window, base: str, inv: Any) -> list[ColumnElement[Any]]:
+    """SUM() of each of ``MEASURES`` over the invoices of ``inv`` (a table or an alias of it)."""
+    today = window.today
     dso_from = today - timedelta(days=DSO_DAYS - 1)
-    in_period = and_(approved, inv.date >= window.start, inv.date <= window.end)
-    in_dso = and_(approved, inv.date >= dso_from, inv.date <= today)
+    open_ = and_(inv.c.status == "AUTHORISED", inv.c.amount_due > 0)
+    in_period = and_(inv.c.date >= window.start, inv.c.date <= window.end)
+    in_dso = and_(inv.c.date >= dso_from, inv.c.date <= today)
+    due = inv.c.due_date
     buckets = (
-        or_(inv.due_date >= today, inv.due_date.is_(None)),
-        and_(inv.due_date < today, inv.due_date >= today - timedelta(days=30)),
-        and_(inv.due_date < today - timedelta(days=30), inv.due_date >= today - timedelta(days=60)),
-        and_(inv.due_date < today - timedelta(days=60), inv.due_date >= today - timedelta(days=90)),
-        inv.due_date < today - timedelta(days=90),
+        or_(due >= today, due.is_(None)),
+        and_(due < today, due >= today - timedelta(days=30)),
+        and_(due < today - timedelta(days=30), due >= today - timedelta(days=60)),
+        and_(due < today - timedelta(days=60), due >= today - timedelta(days=90)),
+        due < today - timedelta(days=90),
     )
-    columns = [inv.currency, _sum(in_period, inv.total), _count(in_period), _sum(open_, inv.amount_due),
-               *(_sum(and_(open_, bucket), inv.amount_due) for bucket in buckets),
-               _count(and_(open_, inv.due_date < today)), _sum(in_dso, inv.total)]
-    query, owner = _invoices(who, *columns, by_owner=True)
-    assert owner is not None
-    earliest = min(window.start, dso_from)
-    query = (query.add_columns(owner)
-             .where(inv.type == "ACCREC", approved, or_(open_, and_(inv.date >= earliest, inv.date <= window.end),
-                                                        in_dso))
-             .group_by(owner, inv.currency))
-    rows = []
-    for currency, invoiced, n, receivable, b0, b1, b2, b3, b4, overdue_n, sales, owner_id in session.execute(query):
-        aging = (_money(b0), _money(b1), _money(b2), _money(b3), _money(b4))
-        rows.append(InvoiceRow(owner_id, currency, _money(invoiced), n, _money(receivable), aging, overdue_n,
-                               _money(sales)))
-    return rows
+    total, amount_due = _raw(inv.c.total), _raw(inv.c.amount_due)
+    unrated = and_(inv.c.currency != base, or_(inv.c.currency_rate.is_(None), _raw(inv.c.currency_rate) <= 0))
+
+    def add(condition: ColumnElement[bool], value: Any) -> ColumnElement[int]:
+        return func.sum(case((condition, value), else_=literal(0, BigInteger)))
+
+    one = literal(1, BigInteger)
+    return [add(in_period, total), add(in_period, one), add(open_, amount_due),
+            *(add(and_(open_, bucket), amount_due) for bucket in buckets), add(and_(open_, due < today), one),
+            add(in_dso, total),
+            add(in_period, _in_base(inv.c.total, inv.c.currency, inv.c.currency_rate, base)),
+            add(open_, _in_base(inv.c.amount_due, inv.c.currency, inv.c.currency_rate, base)),
+            add(and_(or_(in_period, open_), unrated), one)]
+
+
+def _relevant(window: Window, inv: Any) -> ColumnElement[bool]:
+    dso_from = window.today - timedelta(days=DSO_DAYS - 1)
+    return and_(inv.c.type == "ACCREC", inv.c.status.in_(INVOICED),
+                or_(and_(inv.c.status == "AUTHORISED", inv.c.amount_due > 0),
+                    and_(inv.c.date >= min(window.start, dso_from), inv.c.date <= max(window.end, window.today))))
+
+
+def _linked_owner() -> Any:
+    """contact id → the owner of its first linked (not deleted) account by id."""
+    return (select(AccountLink.xero_contact_id.label("contact_id"), SfAccount.owner_id.label("owner_id"),
+                   func.row_number().over(partition_by=AccountLink.xero_contact_id, order_by=SfAccount.id)
+                   .label("rn"))
+            .join(SfAccount, and_(SfAccount.id == AccountLink.sf_account_id, SfAccount.is_deleted.is_(False)))
+            .subquery("linked"))
+
+
+def _deal_owner() -> Any:
+    """invoice number → the owner of the opportunity invoiced with it (the latest close date wins)."""
+    return (select(SfOpportunity.xero_invoice_number.label("number"), SfOpportunity.owner_id.label("owner_id"),
+                   func.row_number().over(partition_by=SfOpportunity.xero_invoice_number,
+                                          order_by=(SfOpportunity.close_date.desc(), SfOpportunity.id.desc()))
+                   .label("rn"))
+            .where(SfOpportunity.xero_invoice_number.is_not(None), SfOpportunity.is_deleted.is_(False))
+            .subquery("deal"))
+
+
+@dataclass
+class InvoiceRow:
+    owner_id: str | None  # None: Unassigned
+    currency: str
+    values: list[int]  # MEASURES in order: cents or counts
+
+    def get(self, measure: str) -> Decimal | int:
+        value = self.values[MEASURES.index(measure)]
+        return (Decimal(value) / 100).quantize(Decimal("0.01")) if measure in _CENTS else value
+
+
+def invoice_rows(session: Session, window: Window, who: Who, base: str | None, users: set[str]) -> list[InvoiceRow]:
+    """Per (owner, currency), every invoice measure; owners not among ``users`` are Unassigned."""
+    base_code = base or ""
+    table = XeroInvoice.__table__
+    agg = (select(table.c.contact_id, table.c.currency, *(m.label(name) for name, m in
+                                                          zip(MEASURES, _measures(window, base_code, table),
+                                                              strict=True)))
+           .where(_relevant(window, table)).group_by(table.c.contact_id, table.c.currency).subquery("agg"))
+    linked = _linked_owner()
+    by_account = (select(linked.c.owner_id, agg.c.currency, *(func.sum(agg.c[name]) for name in MEASURES))
+                  .select_from(agg.outerjoin(linked, and_(linked.c.contact_id == agg.c.contact_id, linked.c.rn == 1)))
+                  .group_by(linked.c.owner_id, agg.c.currency))
+    sums: dict[tuple[str | None, str], list[int]] = {}
+
+    def add(owner: str | None, currency: str, values: Sequence[int | None], sign: int) -> None:
+        key = (owner if owner in users else None, currency)
+        row = sums.setdefault(key, [0] * len(MEASURES))
+        for n, value in enumerate(values):
+            row[n] += sign * int(value or 0)
+
+    for owner, currency, *values in session.execute(by_account):
+        add(owner, currency, values, 1)
+    deal, linked = _deal_owner(), _linked_owner()
+    inv = table.alias("inv")
+    moved = (select(deal.c.owner_id, linked.c.owner_id, inv.c.currency, *_measures(window, base_code, inv))
+             .select_from(deal.join(inv, inv.c.number == deal.c.number)
+                          .outerjoin(linked, and_(linked.c.contact_id == inv.c.contact_id, linked.c.rn == 1)))
+             .where(deal.c.rn == 1, deal.c.owner_id.is_not(None), _relevant(window, inv))
+             .group_by(deal.c.owner_id, linked.c.owner_id, inv.c.currency))
+    for deal_owner, account_owner, currency, *values in session.execute(moved):
+        add(account_owner, currency, values, -1)
+        add(deal_owner, currency, values, 1)
+    rows = [InvoiceRow(owner, currency, values) for (owner, currency), values in sums.items()]
+    return [r for r in rows if _wanted(r.owner_id, who)]
+
+
+def _wanted(owner: str | None, who: Who) -> bool:
+    if who.scope == "me":
+        return owner == who.sf_user_id
+    return owner is not None if who.scope == "team" else True
+
+
+def known_users(session: Session) -> set[str]:
+    return set(session.scalars(select(SfUser.id)))
 
 
 # --- payments: collected ------------------------------------------------------------------------
@@ -168,15 +252,32 @@ def _payments(who: Who, *columns: Any, by_owner: bool = False) -> tuple[Select[A
     return query.where(XeroPayment.status == "AUTHORISED", XeroInvoice.type == "ACCREC"), owner
 
 
-def collected_rows(session: Session, window: Window, who: Who) -> list[tuple[str | None, str, Decimal]]:
-    """(owner, currency, collected in the period)."""
-    query, owner = _payments(who, XeroInvoice.currency, func.sum(XeroPayment.amount, type_=MoneyType()),
-                             by_owner=True)
+@dataclass(frozen=True)
+class CollectedRow:
+    owner_id: str | None
+    currency: str
+    collected: Decimal  # payments dated in the period
+    base_collected: Decimal  # the same in the base currency, at the paid invoice's rate
+    unrated: int  # payments in another currency whose invoice has no rate
+
+
+def collected_rows(session: Session, window: Window, who: Who, base: str | None) -> list[CollectedRow]:
+    base_code = base or ""
+    inv = XeroInvoice.__table__
+    unrated = and_(inv.c.currency != base_code, or_(inv.c.currency_rate.is_(None), _raw(inv.c.currency_rate) <= 0))
+    query, owner = _payments(who, XeroInvoice.currency, func.sum(_raw(XeroPayment.amount)),
+                             func.sum(_in_base(XeroPayment.amount, inv.c.currency, inv.c.currency_rate, base_code)),
+                             func.count(case((unrated, 1))), by_owner=True)
     assert owner is not None
     query = (query.add_columns(owner)
              .where(XeroPayment.date >= window.start, XeroPayment.date <= window.end)
              .group_by(owner, XeroInvoice.currency))
-    return [(owner_id, currency, _money(total)) for currency, total, owner_id in session.execute(query)]
+    return [CollectedRow(owner_id, currency, _cents(total), _cents(in_base), n)
+            for currency, total, in_base, n, owner_id in session.execute(query)]
+
+
+def _cents(value: int | None) -> Decimal:
+    return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
 
 
 # --- opportunities: closed-won and not invoiced ---------------------------------------------------
@@ -291,53 +392,26 @@ def daily_invoiced(session: Session, window: Window, who: Who) -> list[tuple[str
     inv = XeroInvoice
     query, _ = _invoices(who, inv.currency, inv.date, func.sum(inv.total, type_=MoneyType()))
     query = (query.where(inv.type == "ACCREC", inv.status.in_(INVOICED), inv.date >= window.months_from,
-                         inv.date <= window.end).group_by(inv.currency, inv.date))
+                         inv.date <= window.end).group_by(inv.date, inv.currency))
     return [(currency, _as_date(day), _money(total)) for currency, day, total in session.execute(query)]
 
 
 def daily_collected(session: Session, window: Window, who: Who) -> list[tuple[str, date, Decimal]]:
-    query, _ = _payments(who, XeroInvoice.currency, XeroPayment.date, func.sum(XeroPayment.amount, type_=MoneyType()))
-    query = (query.where(XeroPayment.date >= window.months_from, XeroPayment.date <= window.end)
-             .group_by(XeroInvoice.currency, XeroPayment.date))
+    """(currency, payment date, collected); for everyone straight from the payments (each stored with its
+    invoice's currency; the invoice is read only for a payment stored without one)."""
+    pay = XeroPayment
+    in_months = (pay.date >= window.months_from, pay.date <= window.end)
+    if who.scope == "all":
+        currency = func.coalesce(pay.currency, select(XeroInvoice.currency).where(XeroInvoice.id == pay.invoice_id)
+                                 .scalar_subquery())
+        query = (select(currency, pay.date, func.sum(pay.amount, type_=MoneyType()))
+                 .where(pay.status == "AUTHORISED", pay.invoice_id.is_not(None),
+                        or_(pay.payment_type.is_(None), pay.payment_type == "ACCRECPAYMENT"), *in_months)
+                 .group_by(pay.date, currency))
+    else:
+        query, _ = _payments(who, XeroInvoice.currency, pay.date, func.sum(pay.amount, type_=MoneyType()))
+        query = query.where(*in_months).group_by(pay.date, XeroInvoice.currency)
     return [(currency, _as_date(day), _money(total)) for currency, day, total in session.execute(query)]
-
-
-# --- in the base currency -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RatedSums:
-    """Sums of one currency at one Xero CurrencyRate (None: the invoice has none)."""
-
-    currency: str
-    rate: Decimal | None
-    invoiced: Decimal
-    receivable: Decimal
-    collected: Decimal
-    invoices: int  # invoices behind these sums
-
-
-def rated_sums(session: Session, window: Window, who: Who) -> list[RatedSums]:
-    """Invoiced, receivable and collected grouped by (currency, the invoice's CurrencyRate)."""
-    inv = XeroInvoice
-    in_period = and_(inv.date >= window.start, inv.date <= window.end)
-    open_ = and_(inv.status == "AUTHORISED", inv.amount_due > 0)
-    query, _ = _invoices(who, inv.currency, inv.currency_rate, _sum(in_period, inv.total), _sum(open_, inv.amount_due),
-                         _count(or_(in_period, open_)))
-    query = (query.where(inv.type == "ACCREC", inv.status.in_(INVOICED), or_(in_period, open_))
-             .group_by(inv.currency, inv.currency_rate))
-    sums: dict[tuple[str, Decimal | None], list[Any]] = {}
-    for currency, rate, invoiced, receivable, n in session.execute(query):
-        sums[(currency, rate)] = [_money(invoiced), _money(receivable), ZERO, n]
-    paid, _ = _payments(who, XeroInvoice.currency, XeroInvoice.currency_rate,
-                        func.sum(XeroPayment.amount, type_=MoneyType()), func.count(func.distinct(XeroInvoice.id)))
-    paid = (paid.where(XeroPayment.date >= window.start, XeroPayment.date <= window.end)
-            .group_by(XeroInvoice.currency, XeroInvoice.currency_rate))
-    for currency, rate, collected, n in session.execute(paid):
-        entry = sums.setdefault((currency, rate), [ZERO, ZERO, ZERO, n])  # invoices paid, when none is open
-        entry[2] = _money(collected)
-    return [RatedSums(currency, rate, *values) for (currency, rate), values in sorted(
-        sums.items(), key=lambda item: (item[0][0], item[0][1] is None, item[0][1] or 0))]
 
 
 def owner_names(session: Session, owner_ids: Sequence[str | None]) -> dict[str, str]:

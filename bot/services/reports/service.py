@@ -47,6 +47,7 @@ from bot.store.state import SyncRun
 
 UNASSIGNED = "Unassigned"
 AGING_LABELS = ("Current", "1–30", "31–60", "61–90", "90+")
+AGING_MEASURES = ("current", "d1_30", "d31_60", "d61_90", "d90_plus")
 CHART_MONTHS = 12
 UNINVOICED_SHOWN = 5
 WHOLE_SYNCS = ("full", "incremental", "reconcile")
@@ -104,7 +105,7 @@ class BaseTotal:
     invoiced: Decimal
     collected: Decimal
     receivable: Decimal
-    unrated_invoices: int  # invoices in another currency with no rate: left out of the total
+    unrated_invoices: int  # invoices and payments in another currency with no rate: left out of the total
     unrated_currencies: tuple[str, ...]
 
 
@@ -185,20 +186,20 @@ class ReportService:
         who = Who(scope, sf_user_id)
         top_n = self.config.reports.top_accounts
         with self.db.session() as s:
-            invoices = sql.invoice_rows(s, window, who)
-            collected = sql.collected_rows(s, window, who)
+            base_currency = s.scalar(select(XeroOrganisation.base_currency).limit(1))
+            users = sql.known_users(s)
+            invoices = sql.invoice_rows(s, window, who, base_currency, users)
+            collected = sql.collected_rows(s, window, who, base_currency)
             deals = sql.deal_rows(s, window, who)
             top = sql.top_overdue(s, window, who, top_n)
             oldest = sql.oldest_uninvoiced(s, who, UNINVOICED_SHOWN)
             monthly = _monthly(window, sql.daily_invoiced(s, window, who), sql.daily_collected(s, window, who))
-            base_currency = s.scalar(select(XeroOrganisation.base_currency).limit(1))
-            rated = sql.rated_sums(s, window, who) if base_currency else []
-            owner_ids = [r.owner_id for r in invoices] + [r[0] for r in collected] + [d.owner_id for d in deals]
+            owner_ids = [r.owner_id for r in invoices] + [r.owner_id for r in collected] + [d.owner_id for d in deals]
             names = sql.owner_names(s, owner_ids + [d.owner_id for d in oldest])
             as_of = {source: s.scalar(select(func.max(SyncRun.finished_at)).where(
                 SyncRun.source == source, SyncRun.status.in_(("ok", "partial")), SyncRun.kind.in_(WHOLE_SYNCS)))
                 for source in ("salesforce", "xero")}
-        base, note = _base_total(base_currency, rated)
+        base, note = _base_total(base_currency, invoices, collected)
         return Report(
             scope, period, today, self.timezone,
             subject or {"me": "you", "team": "the sales team", "all": "everyone"}[scope],
@@ -225,19 +226,19 @@ class _Sums:
     risk_n: int = 0
 
 
-def _per_currency(invoices: list[sql.InvoiceRow], collected: list[tuple[str | None, str, Decimal]],
+def _per_currency(invoices: list[sql.InvoiceRow], collected: list[sql.CollectedRow],
                   deals: list[sql.DealRow]) -> list[CurrencyFigures]:
     sums: dict[str, _Sums] = defaultdict(_Sums)
     for r in invoices:
         a = sums[r.currency]
-        a.invoiced += r.invoiced
-        a.invoiced_n += r.invoiced_count
-        a.receivable += r.receivable
-        a.aging = [x + y for x, y in zip(a.aging, r.aging, strict=True)]
-        a.overdue_n += r.overdue_count
-        a.sales += r.sales_dso
-    for _, currency, amount in collected:
-        sums[currency].collected += amount
+        a.invoiced += _d(r.get("invoiced"))
+        a.invoiced_n += int(r.get("invoiced_count"))
+        a.receivable += _d(r.get("receivable"))
+        a.aging = [x + _d(r.get(m)) for x, m in zip(a.aging, AGING_MEASURES, strict=True)]
+        a.overdue_n += int(r.get("overdue_count"))
+        a.sales += _d(r.get("sales_dso"))
+    for c in collected:
+        sums[c.currency].collected += c.collected
     for d in deals:
         a = sums[d.currency]
         a.won += d.won
@@ -253,7 +254,7 @@ def _per_currency(invoices: list[sql.InvoiceRow], collected: list[tuple[str | No
     return out
 
 
-def _per_owner(invoices: list[sql.InvoiceRow], collected: list[tuple[str | None, str, Decimal]],
+def _per_owner(invoices: list[sql.InvoiceRow], collected: list[sql.CollectedRow],
                deals: list[sql.DealRow], names: dict[str, str]) -> list[OwnerFigures]:
     """One entry per owner (an owner id not among the Salesforce users counts as Unassigned)."""
     lines: dict[str | None, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(lambda: [ZERO] * 6))
@@ -263,11 +264,11 @@ def _per_owner(invoices: list[sql.InvoiceRow], collected: list[tuple[str | None,
         lines[key][currency][index] += amount
 
     for r in invoices:
-        add(r.owner_id, r.currency, 1, r.invoiced)
-        add(r.owner_id, r.currency, 3, r.receivable)
-        add(r.owner_id, r.currency, 4, sum(r.aging[1:], ZERO))
-    for owner, currency, amount in collected:
-        add(owner, currency, 2, amount)
+        add(r.owner_id, r.currency, 1, _d(r.get("invoiced")))
+        add(r.owner_id, r.currency, 3, _d(r.get("receivable")))
+        add(r.owner_id, r.currency, 4, sum((_d(r.get(m)) for m in AGING_MEASURES[1:]), ZERO))
+    for c in collected:
+        add(c.owner_id, c.currency, 2, c.collected)
     for d in deals:
         add(d.owner_id, d.currency, 0, d.won)
         add(d.owner_id, d.currency, 5, d.at_risk)
@@ -292,23 +293,19 @@ def _monthly(window: Window, invoiced: list[tuple[str, date, Decimal]],
     return [MonthlySeries(currency, months, inv, col) for currency, (inv, col) in sorted(series.items())]
 
 
-def _base_total(base: str | None, rated: list[sql.RatedSums]) -> tuple[BaseTotal | None, str | None]:
+def _base_total(base: str | None, invoices: list[sql.InvoiceRow],
+                collected: list[sql.CollectedRow]) -> tuple[BaseTotal | None, str | None]:
     if not base:
         return None, "no base-currency total: the Xero organisation (its base currency) is not in the mirror yet"
-    totals = [ZERO, ZERO, ZERO]
-    unrated = 0
-    unrated_currencies: set[str] = set()
-    for r in rated:
-        if r.currency == base:
-            divisor = Decimal(1)
-        elif r.rate is None or r.rate <= 0:
-            unrated += r.invoices
-            unrated_currencies.add(r.currency)
-            continue
-        else:
-            divisor = r.rate
-        for n, amount in enumerate((r.invoiced, r.collected, r.receivable)):
-            totals[n] += amount / divisor
-    cent = Decimal("0.01")
-    invoiced, collected, receivable = (t.quantize(cent, ROUND_HALF_UP) for t in totals)
-    return BaseTotal(base, invoiced, collected, receivable, unrated, tuple(sorted(unrated_currencies))), None
+    unrated = {r.currency: int(r.get("unrated")) for r in invoices if int(r.get("unrated"))}
+    for c in collected:
+        if c.unrated:
+            unrated[c.currency] = unrated.get(c.currency, 0) + c.unrated
+    return BaseTotal(base, sum((_d(r.get("base_invoiced")) for r in invoices), ZERO),
+                     sum((c.base_collected for c in collected), ZERO),
+                     sum((_d(r.get("base_receivable")) for r in invoices), ZERO),
+                     sum(unrated.values()), tuple(sorted(unrated))), None
+
+
+def _d(value: Decimal | int) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value)

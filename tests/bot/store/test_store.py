@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
 from bot.store import migrate
@@ -33,8 +34,9 @@ def test_migrations_create_exactly_the_models(db: Database) -> None:
 
 def test_upgrade_from_empty_and_again_is_a_no_op(tmp_path, migrated_url) -> None:
     fresh = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
-    assert migrate.upgrade(fresh) == (None, "0001")
-    assert migrate.upgrade(fresh) == ("0001", "0001")
+    head = ScriptDirectory.from_config(migrate.alembic_config(fresh.url)).get_current_head()
+    assert migrate.upgrade(fresh) == (None, head)
+    assert migrate.upgrade(fresh) == (head, head)
     assert migrate.pending(Database(migrated_url)) == []
 
 
