@@ -88,7 +88,11 @@ class OverdueDigestJob:
     def _dm_owner(self, result: JobResult, report: OverdueReport, group: OwnerOverdue, period: str) -> None:
         if group.owner_id is None:
             return  # Unassigned: only in the channel digest
-        owner = self.owners.find(group.owner_id)
+        try:
+            owner = self.owners.find(group.owner_id)
+        except Exception as exc:  # noqa: BLE001 - the chat platform's user lookup failed: try next run
+            result.failed.append(f"DM to {group.owner_name}: could not look up their chat user ({exc})")
+            return
         if owner is None or owner.chat_user_id is None:
             who = owner.email if owner and owner.email else group.owner_id
             result.skipped.append(f"DM to {group.owner_name}: no chat user with their email ({who})")

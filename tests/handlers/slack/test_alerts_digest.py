@@ -135,3 +135,13 @@ def test_all_clear_is_posted_only_when_configured(alerting: AlertWorld) -> None:
     assert alerting.alerts.run_overdue().posted == [f"all clear to {ALERTS}"]
     [clear] = alerting.posted(ALERTS)
     assert clear.text == f"All clear: nothing is overdue today ({alerting.clock.now.date().isoformat()})."
+
+
+def test_an_owner_slack_cannot_look_up_gets_the_dm_on_the_next_run(alerting: AlertWorld) -> None:  # noqa: F811
+    alerting.slack.state.fail_next("users.lookupByEmail", "missing_scope", times=2)
+    first = alerting.alerts.run_overdue()
+    assert len(first.posted) == 1 and len(first.failed) == 2 and "could not look up" in first.failed[0]
+    second = alerting.alerts.run_overdue()
+    assert sorted(second.posted) == ["overdue list to Rita Rep (U0REP0001) by DM: 4 invoices",
+                                     "overdue list to Sam Seller (U0REP0002) by DM: 2 invoices"]
+    assert len(alerting.posted(ALERTS)) == 1
