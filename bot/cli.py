@@ -178,6 +178,11 @@ def sync(obj: Context, source: str | None, full: bool) -> None:
                                                                           ["salesforce", "xero"])]
     for summary in summaries:
         print_summary(summary)
+    from bot.sync.linking import suggest_pending  # a big sync leaves the fuzzy suggestions for after it
+
+    suggested = suggest_pending(paidup.db, paidup.config.salesforce.account_contact_field)
+    if suggested is not None:
+        click.echo(f"{suggested:,} link suggestions (similar names) are waiting for a person to confirm them.")
     paidup.close()
     if any(s.status in ("failed", "busy") for s in summaries):
         sys.exit(EXIT_FAILED)

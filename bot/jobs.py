@@ -17,11 +17,13 @@ from bot.config import AppConfig, ConfigError
 from bot.domain.cron import cron_trigger
 from bot.services.alerts import AlertService
 from bot.services.reports.weekly import WeeklyReport
+from bot.sync import linking
 from bot.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 RETRY_EVERY = timedelta(minutes=1)
 WEBHOOK_SWEEP_EVERY = timedelta(minutes=1)
+SUGGESTIONS_EVERY = timedelta(minutes=1)
 PAYMENT_NOTICES_EVERY = timedelta(minutes=1)  # a safety net: the webhook worker sends them at once
 
 
@@ -58,6 +60,9 @@ def sync_jobs(config: AppConfig, sync: SyncService) -> list[tuple[str, Callable[
          IntervalTrigger(seconds=RETRY_EVERY.total_seconds(), timezone=tz)),
         ("webhook-sweep", _guarded("webhook-sweep", sync.process_webhooks),
          IntervalTrigger(seconds=WEBHOOK_SWEEP_EVERY.total_seconds(), timezone=tz)),
+        ("link-suggestions", _guarded("link-suggestions", lambda: linking.suggest_pending(
+            sync.db, config.salesforce.account_contact_field, sync.clock)),  # the ones a big sync left due
+         IntervalTrigger(seconds=SUGGESTIONS_EVERY.total_seconds(), timezone=tz)),
     ]
 
 

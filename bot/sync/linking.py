@@ -9,14 +9,21 @@
 The first rule that finds anything decides. Fuzzy matches (rapidfuzz) become suggestions for a
 person, never links. Several contacts for one account, or several accounts for one contact, are
 linked as found and reported as duplicates — never merged.
+
+Links are made inside the sync (they decide whose invoices an answer shows). Suggestions are for a
+person to look at later, so a big scoring job (more than ``INLINE_PAIRS`` account × contact pairs:
+a first sync of 50,000 unmatched accounts against 50,000 contacts takes tens of seconds) is left
+out of the sync: the sync marks them due (``kv`` row ``SUGGESTIONS_DUE``) and
+``suggest_pending`` scores them — every minute in `paidup serve`'s scheduler, and at the end of
+`paidup sync`. Until then the previous suggestions stay open.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,8 +32,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.store.base import utcnow
 from bot.store.mirror import SfAccount, XeroContact
-from bot.store.state import AccountLink, LinkSuggestion
+from bot.store.session import Database, LeaseBusy
+from bot.store.state import AccountLink, Kv, LinkSuggestion
 from bot.store.upsert import insert_ignoring_duplicates
 
 AUTOMATIC = ("id_field", "name", "email_domain")
@@ -34,6 +43,9 @@ MANUAL = ("explicit", "created")
 SUGGESTION_CUTOFF = 85
 SUGGESTION_BLOCK = 500
 SUGGESTIONS_PER_ACCOUNT = 3
+INLINE_PAIRS = 10_000_000  # more account × contact pairs than this are scored after the sync (~0.2 s here)
+SUGGESTIONS_DUE = "linking.suggestions_due"
+SUGGESTIONS_LEASE = "link-suggestions"
 
 
 @dataclass(frozen=True)
@@ -91,11 +103,16 @@ def _load_contacts(session: Session) -> list[_Contact]:
     return [_Contact(*row) for row in rows]
 
 
-def relink(session: Session, id_field: str | None, now: datetime,
-           suggest_for: Collection[str] | None = None) -> LinkCounts:
-    """Bring the automatic links in line with the mirror as it is now (only the difference is
-    written), and refresh fuzzy suggestions for the unmatched accounts in ``suggest_for``
-    (None: every unmatched account — the first and the full syncs)."""
+@dataclass
+class _Plan:
+    """The links the rules want, and the accounts no rule matched, for the mirror as it is now."""
+
+    index: _ContactIndex
+    wanted: dict[tuple[str, str], str]
+    unmatched: list[Any]
+
+
+def _plan(session: Session, id_field: str | None) -> _Plan:
     index = _ContactIndex(_load_contacts(session))
     manual = set(session.scalars(select(AccountLink.sf_account_id).where(AccountLink.method.in_(MANUAL))))
     accounts = session.execute(select(SfAccount.id, SfAccount.name_key, SfAccount.account_number,
@@ -112,6 +129,22 @@ def relink(session: Session, id_field: str | None, now: datetime,
             continue
         for contact_id in found[1]:
             wanted[(account.id, contact_id)] = found[0]
+    return _Plan(index, wanted, unmatched)
+
+
+def _linked_contacts(session: Session, wanted: dict[tuple[str, str], str]) -> set[str]:
+    return {c for _, c in wanted} | set(session.scalars(
+        select(AccountLink.xero_contact_id).where(AccountLink.method.in_(MANUAL))))
+
+
+def relink(session: Session, id_field: str | None, now: datetime,
+           suggest_for: Collection[str] | None = None) -> LinkCounts:
+    """Bring the automatic links in line with the mirror as it is now (only the difference is
+    written), and refresh fuzzy suggestions for the unmatched accounts in ``suggest_for``
+    (None: every unmatched account — the first and the full syncs). A scoring job bigger than
+    ``INLINE_PAIRS`` is marked due for ``suggest_pending`` instead (``suggestions`` is then 0)."""
+    plan = _plan(session, id_field)
+    index, wanted, unmatched = plan.index, plan.wanted, plan.unmatched
     existing = {(a, c): (link_id, m) for link_id, a, c, m in session.execute(
         select(AccountLink.id, AccountLink.sf_account_id, AccountLink.xero_contact_id, AccountLink.method)
         .where(AccountLink.method.in_(AUTOMATIC)))}
@@ -123,45 +156,92 @@ def relink(session: Session, id_field: str | None, now: datetime,
     insert_ignoring_duplicates(session, AccountLink, fresh, ["sf_account_id", "xero_contact_id"])
     if suggest_for is not None:
         unmatched = [a for a in unmatched if a.id in suggest_for]
-    linked = {c for _, c in wanted} | set(session.scalars(
-        select(AccountLink.xero_contact_id).where(AccountLink.method.in_(MANUAL))))
+    linked = _linked_contacts(session, wanted)
+    if len(unmatched) * max(len(index.names) - len(linked), 0) > INLINE_PAIRS:
+        _mark_suggestions_due(session, now)
+        return LinkCounts(linked=len(wanted), suggestions=0)
     suggestions = _suggest(session, unmatched, index, linked, now, replace_all=suggest_for is None)
     return LinkCounts(linked=len(wanted), suggestions=suggestions)
+
+
+def _mark_suggestions_due(session: Session, now: datetime) -> None:
+    row = session.get(Kv, SUGGESTIONS_DUE)
+    if row is None:
+        session.add(Kv(key=SUGGESTIONS_DUE, value=now.isoformat()))
+    else:
+        row.value = now.isoformat()
+
+
+def suggestions_due(session: Session) -> datetime | None:
+    """When a sync left suggestions to score (None: nothing is waiting)."""
+    row = session.get(Kv, SUGGESTIONS_DUE)
+    return datetime.fromisoformat(row.value) if row is not None else None
+
+
+def suggest_pending(db: Database, id_field: str | None, clock: Callable[[], datetime] = utcnow) -> int | None:
+    """Score the suggestions a sync left due: every unmatched account against every contact no one
+    is linked to, replacing the open suggestions (decided ones stay decided). The number of open
+    suggestions written, or None when nothing was due or another process is scoring them."""
+    with db.session() as s:
+        due = suggestions_due(s)
+    if due is None:
+        return None
+    try:
+        with db.lease(SUGGESTIONS_LEASE, ttl=timedelta(minutes=30)), db.session() as s:
+            if suggestions_due(s) is None:
+                return None  # scored by another process meanwhile
+            plan = _plan(s, id_field)
+            written = _suggest(s, plan.unmatched, plan.index, _linked_contacts(s, plan.wanted), clock(),
+                               replace_all=True)
+            row = s.get(Kv, SUGGESTIONS_DUE)
+            if row is not None and row.value == due.isoformat():  # a sync that marked them again since: keep
+                s.delete(row)
+            return written
+    except LeaseBusy:
+        return None
 
 
 def _suggest(session: Session, accounts: list[Any], index: _ContactIndex, linked: set[str],
              now: datetime, replace_all: bool) -> int:
     """Fuzzy candidates among contacts nobody is linked to; kept open until a person decides.
-
-    Scores every account against every candidate contact in C (``process.cdist``), a block of
-    accounts at a time so memory stays small."""
+    The scoring only reads; the open suggestions are replaced at the end, so a long scoring job
+    holds no write lock."""
     choices = [(cid, name) for cid, name in index.names.items() if cid not in linked]
     decided_rows = session.execute(select(LinkSuggestion.sf_account_id, LinkSuggestion.xero_contact_id)
                                    .where(LinkSuggestion.status != "open"))
     decided = {tuple(row) for row in decided_rows}
+    rows = _score([a for a in accounts if a.name_key], choices, decided, now)
     stale = delete(LinkSuggestion).where(LinkSuggestion.status == "open")
     if not replace_all:
         stale = stale.where(LinkSuggestion.sf_account_id.in_([a.id for a in accounts]))
     session.execute(stale)
-    accounts = [a for a in accounts if a.name_key]
+    insert_ignoring_duplicates(session, LinkSuggestion, rows, ["sf_account_id", "xero_contact_id"])
+    return len(rows)
+
+
+def _score(accounts: list[Any], choices: list[tuple[str, str]], decided: set[tuple[str, str]],
+           now: datetime) -> list[dict[str, Any]]:
+    """Scores every account against every candidate contact in C (``process.cdist``, both cores),
+    a block of accounts at a time so memory stays small; the best few at or above the cutoff."""
     if not accounts or not choices:
-        return 0
+        return []
     names = [name for _, name in choices]
     rows = []
     for start in range(0, len(accounts), SUGGESTION_BLOCK):
         block = accounts[start:start + SUGGESTION_BLOCK]
         scores = process.cdist([a.name_key for a in block], names, scorer=fuzz.ratio, dtype=numpy.uint8,
                                score_cutoff=SUGGESTION_CUTOFF, workers=-1)
-        for row, account in enumerate(block):
-            best = numpy.argsort(scores[row])[::-1][:SUGGESTIONS_PER_ACCOUNT]
-            for column in best:
-                score = int(scores[row, column])
+        hits: dict[int, list[tuple[int, int]]] = defaultdict(list)  # below the cutoff cdist wrote 0
+        for row, column in zip(*numpy.nonzero(scores), strict=True):
+            hits[int(row)].append((-int(scores[row, column]), int(column)))
+        for row, found in hits.items():
+            account = block[row]
+            for minus_score, column in sorted(found)[:SUGGESTIONS_PER_ACCOUNT]:
                 contact_id = choices[column][0]
-                if score >= SUGGESTION_CUTOFF and (account.id, contact_id) not in decided:
+                if (account.id, contact_id) not in decided:
                     rows.append({"sf_account_id": account.id, "xero_contact_id": contact_id,
-                                 "score": Decimal(score), "status": "open", "created_at": now})
-    insert_ignoring_duplicates(session, LinkSuggestion, rows, ["sf_account_id", "xero_contact_id"])
-    return len(rows)
+                                 "score": Decimal(-minus_score), "status": "open", "created_at": now})
+    return rows
 
 
 @dataclass(frozen=True)

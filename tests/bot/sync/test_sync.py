@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.domain import events
 from bot.store.mirror import SfAccount, SfOpportunity, SfOpportunityLine, XeroContact, XeroInvoice, XeroPayment
 from bot.store.state import AccountLink, DomainEvent, LinkSuggestion, SyncFailure, SyncRun
+from bot.sync import linking
 from bot.sync.linking import duplicates
 from integrations import demo_data as demo
 from tests.bot.sync.conftest import World
@@ -83,6 +84,32 @@ def test_linking_follows_the_rules_in_order_and_never_links_a_near_miss(world: W
         dupes = duplicates(s)
         assert [(d.side, d.record_id, set(d.linked_ids)) for d in dupes] == [
             ("salesforce", account["hooli"].id, {contact["hooli"].id, contact["hooli-inc"].id})]
+
+
+def test_a_big_suggestion_job_is_left_out_of_the_sync_and_scored_after_it(world: World, monkeypatch) -> None:
+    monkeypatch.setattr(linking, "INLINE_PAIRS", 0)  # every scoring job counts as big here
+    paidup = world.paidup()
+    umbrella = LinkSuggestion.sf_account_id == demo.SF_ACCOUNT["umbrella"].id
+    sync_sf, sync_xero = paidup.sync.sync("salesforce"), paidup.sync.sync("xero")
+    assert (sync_sf.status, sync_xero.status) == ("ok", "ok")
+    assert count(world, AccountLink) > 0 and count(world, LinkSuggestion) == 0  # links now, suggestions later
+    with world.db.session() as s:
+        assert linking.suggestions_due(s) is not None
+    assert paidup.health_report.check().open_suggestions == 0
+
+    assert linking.suggest_pending(world.db, paidup.config.salesforce.account_contact_field) == 1
+    with world.db.session() as s:
+        suggestion = s.scalar(select(LinkSuggestion).where(umbrella))
+        assert suggestion.xero_contact_id == demo.XERO_CONTACT["umbrella"].id and suggestion.status == "open"
+        assert linking.suggestions_due(s) is None
+    assert linking.suggest_pending(world.db, paidup.config.salesforce.account_contact_field) is None  # done
+
+    with world.db.session() as s:  # a person dismissed it: a full sync and its scoring keep that decision
+        s.scalar(select(LinkSuggestion).where(umbrella)).status = "dismissed"
+    paidup.sync.sync("xero", full=True)
+    assert linking.suggest_pending(world.db, paidup.config.salesforce.account_contact_field) == 0
+    assert count(world, LinkSuggestion, LinkSuggestion.status == "open") == 0
+    assert count(world, LinkSuggestion, umbrella, LinkSuggestion.status == "dismissed") == 1
 
 
 def test_changes_deletions_and_payments_appear_with_their_events_once(world: World) -> None:
@@ -231,7 +258,8 @@ def test_the_scheduler_runs_the_syncs_at_once_and_on_the_interval(world: World) 
     paidup = world.paidup()
     scheduler = build_scheduler(sync_jobs(paidup.config, paidup.sync), paidup.config.alerts.timezone)
     assert {job.id for job in scheduler.get_jobs()} == {"sync-salesforce", "sync-xero", "reconcile-salesforce",
-                                                        "reconcile-xero", "retry-failures", "webhook-sweep"}
+                                                        "reconcile-xero", "retry-failures", "webhook-sweep",
+                                                        "link-suggestions"}
     scheduler.start()
     try:
         deadline = time.monotonic() + 20
