@@ -16,12 +16,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import AppConfig, ConfigError
 from bot.domain.cron import cron_trigger
 from bot.services.alerts import AlertService
+from bot.services.invoicing import InvoicingService
 from bot.services.reports.weekly import WeeklyReport
 from bot.sync import linking
 from bot.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 RETRY_EVERY = timedelta(minutes=1)
+INVOICE_RECOVERY_EVERY = timedelta(minutes=1)
 WEBHOOK_SWEEP_EVERY = timedelta(minutes=1)
 SUGGESTIONS_EVERY = timedelta(minutes=1)
 PAYMENT_NOTICES_EVERY = timedelta(minutes=1)  # a safety net: the webhook worker sends them at once
@@ -88,6 +90,13 @@ def report_jobs(config: AppConfig, weekly: WeeklyReport) -> list[tuple[str, Call
         return []
     zone = config.reports.zone(config.alerts)
     return [("reports-weekly", _guarded("reports-weekly", weekly.run), cron_trigger(config.reports.cron, zone))]
+
+
+def invoicing_jobs(config: AppConfig, invoicing: InvoicingService) -> list[tuple[str, Callable[[], None], object]]:
+    """Invoice drafts a crash left between a Xero call and its commit, finished every minute by repeating
+    the same call with the same Idempotency-Key (Xero does it once; the draft's state machine moves once)."""
+    every = IntervalTrigger(seconds=INVOICE_RECOVERY_EVERY.total_seconds(), timezone=config.alerts.timezone)
+    return [("invoices-recover", _guarded("invoices-recover", invoicing.recover), every)]
 
 
 START_AT_ONCE = ("sync-salesforce", "sync-xero")

@@ -15,7 +15,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from bot.app import Paidup
 from bot.chat.modes import require_slack_secrets, socket_mode_wanted
 from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
-from bot.jobs import alert_jobs, build_scheduler, report_jobs, sync_jobs
+from bot.jobs import alert_jobs, build_scheduler, invoicing_jobs, report_jobs, sync_jobs
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -23,9 +23,10 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 @contextmanager
 def background_work(paidup: Paidup) -> Iterator[None]:
-    """The scheduler (syncs, reconcile, retries, webhook sweep, alerts) and the webhook worker, while serving."""
+    """The scheduler (syncs, reconcile, retries, webhook sweep, alerts, reports, invoice recovery) and the
+    webhook worker, while serving."""
     jobs = (sync_jobs(paidup.config, paidup.sync) + alert_jobs(paidup.config, paidup.alerts)
-            + report_jobs(paidup.config, paidup.weekly_report))
+            + report_jobs(paidup.config, paidup.weekly_report) + invoicing_jobs(paidup.config, paidup.invoicing))
     scheduler = build_scheduler(jobs, paidup.config.alerts.timezone)
     scheduler.start()
     paidup.webhook_worker.start()
