@@ -95,7 +95,7 @@ class DemoChat:
             (re.compile(r"^show$", re.I), self.person.show_modal),
             (re.compile(r"^run\s+(\S+)$", re.I), self.run_job),
             (re.compile(r"^pay\s+(\S+)(?:\s+(\S+))?$", re.I), self.pay),
-            (re.compile(r"^say\s+(.+)$", re.I), self.person.say),
+            (re.compile(r"^say\s+(.+)$", re.I), self.person.direct_message),
         ]
 
     @property

@@ -139,6 +139,13 @@ class SlackPerson:
         command, _, rest = text.strip().partition(" ")
         if command == self.command:
             return self._step(lambda: self._slash(rest.strip()))
+        if re.fullmatch(r"/[a-z0-9_-]+", command):  # as Slack answers a command no app registered
+            raise ChatError(f"{command} is not a valid command here (the app's command is {self.command}); "
+                            "`say` sends the line as a message")
+        return self.direct_message(text)
+
+    def direct_message(self, text: str) -> list[RenderableType]:
+        """``text`` as a direct message to the app, even when it starts with "/"."""
         return self._step(lambda: self._direct_message(text))
 
     def click(self, number: int, option: str | None = None) -> list[RenderableType]:

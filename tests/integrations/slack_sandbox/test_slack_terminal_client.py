@@ -244,6 +244,8 @@ def test_unknown_numbers_and_wrong_verbs_are_refused(person: SlackPerson) -> Non
         person.click(2)
     with pytest.raises(ChatError, match=r"\[1\] is a button"):
         person.pick(1, "x")
+    with pytest.raises(ChatError, match="/remind is not a valid command here"):
+        person.say("/remind me tomorrow")
 
 
 def test_buttons_and_form_fields_can_be_named_by_their_labels(person: SlackPerson) -> None:
