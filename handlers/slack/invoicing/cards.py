@@ -13,6 +13,8 @@ from handlers.slack.invoicing import ids
 from handlers.slack.invoicing.modal import decimal_text, draft_link, plain
 
 LINES_SHOWN = 10
+XERO_STATUS = {st.APPROVED: "AUTHORISED", st.REJECTED: "DELETED", st.FAILED: "not a draft any more",
+               st.SUBMITTING: "being created"}
 AMOUNT_TYPES = {"Exclusive": "tax exclusive", "Inclusive": "tax inclusive", "NoTax": "no tax"}
 
 
@@ -66,7 +68,7 @@ def approval_card(draft: DraftSummary) -> list[dict[str, Any]]:
         f"*Total*\n{money(draft, draft.total.amount)}",
         f"*Opportunity*\n{mrkdwn_escape(cut(draft.opportunity_name or '—', 200))}",
         f"*Requested by*\n<@{draft.requested_by}>",
-        f"*Xero*\n{draft_link(draft)} ({'DRAFT' if draft.status != st.APPROVED else 'AUTHORISED'})",
+        f"*Xero*\n{draft_link(draft)} ({XERO_STATUS.get(draft.status, 'DRAFT')})",
         f"*Dates*\n{draft.invoice_date.isoformat()}, due {draft.due_date.isoformat()}",
     ]
     if draft.reference:

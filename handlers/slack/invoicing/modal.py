@@ -188,7 +188,7 @@ def form_view(form: InvoiceForm, meta: FormMeta, entered: InvoiceInput | None = 
     contact_hint = None
     if form.new_contact is not None and any(c.value == "new" for c in form.contacts):
         address = ", ".join(form.new_contact.address) or "no billing address in Salesforce"
-        contact_hint = f"A new contact is created as “{form.new_contact.name}”, {address}."
+        contact_hint = f"“New Xero contact” creates “{form.new_contact.name}”, {address}, linked to the account."
     contacts = [Choice(c.value, c.label) for c in form.contacts]
     blocks.append(_input(ids.CONTACT_BLOCK, "Xero contact",
                          _select(ids.CONTACT_ACTION, contacts, data.contact, "Choose the contact to invoice"),

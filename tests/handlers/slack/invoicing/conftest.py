@@ -55,9 +55,10 @@ def modal_after(bot: RunningBot, user: str, before: View | None = None) -> View:
 
 
 def slash(bot: RunningBot, text: str, user: str = REP) -> View:
+    before = bot.slack.state.open_view_for(user)  # e.g. the confirmation of an earlier invoice
     response = bot.post(bot.signer.slash_command(user, text))
     assert response.status_code == 200 and response.elapsed.total_seconds() < 3.0
-    return modal_after(bot, user)
+    return modal_after(bot, user, before)
 
 
 def submit(bot: RunningBot, user: str, view: View, values: dict[str, dict[str, Any]] | None = None,
