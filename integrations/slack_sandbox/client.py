@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -307,6 +308,9 @@ class SlackPerson:
 
     def _selection(self, target: Target, choice: str) -> dict[str, Any]:
         kind, element, choice = target.type, target.element, choice.strip()
+        if kind == "rich_text_input":
+            return {"rich_text_value": {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
+                {"type": "text", "text": self._text_value(target, choice)}]}]}}
         if kind in TEXT_INPUTS:
             return {"value": self._text_value(target, choice)}
         if kind == "datepicker":
@@ -317,6 +321,12 @@ class SlackPerson:
             if not _TIME.match(choice):
                 raise ChatError(f"[{target.number}] wants a time as HH:MM, not {choice!r}")
             return {"selected_time": choice}
+        if kind == "datetimepicker":
+            try:
+                moment = datetime.strptime(choice, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+            except ValueError:
+                raise ChatError(f"[{target.number}] wants a date and time as YYYY-MM-DD HH:MM (UTC)") from None
+            return {"selected_date_time": int(moment.timestamp())}
         if kind in ("static_select", "radio_buttons", "overflow"):
             return {"selected_option": self._option(target, list(element_options(element)), choice)}
         if kind in ("multi_static_select", "checkboxes"):
@@ -333,6 +343,9 @@ class SlackPerson:
         if kind in ("conversations_select", "channels_select"):
             key = "selected_conversation" if kind == "conversations_select" else "selected_channel"
             return {key: self._channel(choice)}
+        if kind in ("multi_conversations_select", "multi_channels_select"):
+            key = "selected_conversations" if kind == "multi_conversations_select" else "selected_channels"
+            return {key: [self._channel(c) for c in _split(choice)]}
         raise ChatError(f"[{target.number}] is a {kind}, which this terminal can't fill in")
 
     def _text_value(self, target: Target, value: str) -> str:
@@ -588,6 +601,13 @@ def _describe_selection(selection: dict[str, Any]) -> str:
                 "selected_channel"):
         if key in selection:
             return str(selection[key])
+    if "selected_date_time" in selection:
+        return datetime.fromtimestamp(selection["selected_date_time"], UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if "rich_text_value" in selection:
+        return "".join(e.get("text", "") for s in selection["rich_text_value"]["elements"] for e in s["elements"])
+    for key in ("selected_conversations", "selected_channels"):
+        if key in selection:
+            return ", ".join(selection[key])
     if "selected_option" in selection:
         return str((selection["selected_option"].get("text") or {}).get("text", ""))
     if "selected_options" in selection:

@@ -19,6 +19,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.columns import Columns
@@ -501,6 +502,9 @@ def describe_value(element: dict[str, Any], entered: dict[str, Any] | None, styl
     def option_text(option: Any) -> str:
         return styler.plain(option.get("text")) if isinstance(option, dict) else ""
 
+    if kind == "rich_text_input":
+        rich = state.get("rich_text_value") or element.get("initial_value")
+        return styler.rich_text(rich).plain if isinstance(rich, dict) else ""
     if kind in TEXT_INPUTS:
         value = state.get("value") if "value" in state else element.get("initial_value")
         return "" if value is None else str(value)
@@ -509,7 +513,8 @@ def describe_value(element: dict[str, Any], entered: dict[str, Any] | None, styl
     if kind == "timepicker":
         return str(state.get("selected_time") or element.get("initial_time") or "")
     if kind == "datetimepicker":
-        return str(state.get("selected_date_time") or element.get("initial_date_time") or "")
+        moment = state.get("selected_date_time") or element.get("initial_date_time")
+        return datetime.fromtimestamp(int(moment), UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
     if kind in ("static_select", "external_select", "radio_buttons"):
         return option_text(state.get("selected_option") if "selected_option" in state
                            else element.get("initial_option"))
@@ -524,6 +529,10 @@ def describe_value(element: dict[str, Any], entered: dict[str, Any] | None, styl
         chosen = (state.get("selected_conversation") or state.get("selected_channel")
                   or element.get("initial_conversation") or element.get("initial_channel"))
         return "#" + (styler.channel_name(chosen) or chosen) if chosen else ""
+    if kind in ("multi_conversations_select", "multi_channels_select"):
+        chosen = (state.get("selected_conversations") or state.get("selected_channels")
+                  or element.get("initial_conversations") or element.get("initial_channels") or [])
+        return ", ".join("#" + (styler.channel_name(c) or c) for c in chosen)
     return ""
 
 

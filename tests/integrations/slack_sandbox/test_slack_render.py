@@ -213,3 +213,23 @@ def test_a_home_tab_is_a_panel() -> None:
     text = shown(r, r.view(home))
     assert text.splitlines()[0].startswith("╭─ App Home")
     assert "Amount due: £4,800.00 GBP + $10,310.00 USD" in text
+
+
+def test_the_rarer_form_fields_show_their_values() -> None:
+    r = renderer()
+    blocks = [
+        {"type": "input", "block_id": "note", "label": plain("Note"), "element": {
+            "type": "rich_text_input", "action_id": "v", "initial_value": {"type": "rich_text", "elements": [
+                {"type": "rich_text_section", "elements": [{"type": "text", "text": "Call "},
+                                                          {"type": "user", "user_id": "U0REP0001"}]}]}}},
+        {"type": "input", "block_id": "when", "label": plain("When"),
+         "element": {"type": "datetimepicker", "action_id": "v", "initial_date_time": 1767225600}},
+        {"type": "input", "block_id": "where", "label": plain("Where"),
+         "element": {"type": "multi_channels_select", "action_id": "v", "initial_channels": ["C0FINANCE", "C0X"]}},
+        {"type": "input", "block_id": "time", "label": plain("Time"),
+         "element": {"type": "timepicker", "action_id": "v"}},
+    ]
+    lines = shown(r, *r.blocks(blocks, ("view", "V1"), values={"time": {"v": {"selected_time": "09:30"}}}))
+    assert lines.splitlines() == [
+        "[1] Note: Call @Rita Rep", "[2] When: 2026-01-01 00:00 UTC  date and time",
+        "[3] Where: #finance, #C0X  ▾ a channel", "[4] Time: 09:30  time HH:MM"]
