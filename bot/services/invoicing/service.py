@@ -56,7 +56,7 @@ from bot.services.invoicing.validate import field_for_xero_message, validate
 from bot.services.people import PeopleService, ProfileLookup
 from bot.store.base import utcnow
 from bot.store.mirror import SfAccount, SfOpportunity, XeroContact
-from bot.store.session import Database
+from bot.store.session import Database, LeaseBusy
 from bot.store.state import AccountLink, InvoiceDraft
 from bot.store.upsert import insert_ignoring_duplicates
 from bot.sync.linking import link_explicitly
@@ -250,11 +250,26 @@ class InvoicingService:
         if errors:
             return SubmitOutcome(False, errors=errors)
         key = draft_key(submission_key)
+        try:  # one submission per opportunity at a time, across processes: the check and the insert together
+            with self.db.lease(f"invoice-opportunity:{entered.opportunity_id}", ttl=timedelta(seconds=30), wait=5.0):
+                found = self._store_draft(user_id, entered, key)
+        except LeaseBusy:
+            return SubmitOutcome(False, errors=[FieldError("form", "An invoice for this opportunity is being submitted "
+                                                                   "right now; try again in a moment.")])
+        if isinstance(found, SubmitOutcome):
+            return found
+        draft_id, repeated = found
+        if repeated:
+            return self._repeat(draft_id, user_id, entered)
+        return self._create_in_xero(draft_id, user_id, entered)
+
+    def _store_draft(self, user_id: str, entered: InvoiceInput, key: str) -> tuple[int, bool] | SubmitOutcome:
+        """(draft id, whether this submission was seen before), or why it can't be stored."""
         now = self.clock()
         with self.db.session() as s:
-            existing = s.scalar(select(InvoiceDraft).where(InvoiceDraft.idempotency_key == key))
+            existing = s.scalar(select(InvoiceDraft.id).where(InvoiceDraft.idempotency_key == key))
             if existing is not None:
-                return self._repeat(existing.id, user_id, entered)
+                return existing, True
             opp = s.get(SfOpportunity, entered.opportunity_id)
             busy = forms.open_draft_for(s, entered.opportunity_id)
             if opp is None or busy is not None or opp.xero_invoice_number:
@@ -277,13 +292,12 @@ class InvoicingService:
                 s.flush()
                 audit(s, draft, user_id, "submitted", now, total=str(draft.total), currency=draft.currency,
                       lines=len(draft.lines))
-                draft_id = draft.id
-        except IntegrityError:  # the same submission raced us (double click): one draft
+                return draft.id, False
+        except IntegrityError:  # the same submission raced us in another process: one draft
             with self.db.session() as s:
-                existing = s.scalar(select(InvoiceDraft).where(InvoiceDraft.idempotency_key == key))
+                existing = s.scalar(select(InvoiceDraft.id).where(InvoiceDraft.idempotency_key == key))
                 assert existing is not None
-                return self._repeat(existing.id, user_id, entered)
-        return self._create_in_xero(draft_id, user_id, entered)
+                return existing, True
 
     def _repeat(self, draft_id: int, user_id: str, entered: InvoiceInput) -> SubmitOutcome:
         """The same submission again: report the draft as it is, finish one a crash left behind, or

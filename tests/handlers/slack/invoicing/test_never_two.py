@@ -182,3 +182,44 @@ def test_xero_totals_that_differ_are_reported(invoicing_bot: RunningBot, world: 
     assert draft.total == Decimal("16762.50") and "totals_mismatch" in audit_actions(bot)
     click(bot, FINANCE, "invoice_approve", message=card(bot))
     eventually(lambda: drafts(bot)[0].status == "approved")
+
+
+def test_two_people_invoicing_the_same_deal_at_once_make_one_draft(invoicing_bot: RunningBot,
+                                                                    world: World) -> None:
+    bot = invoicing_bot
+    mine, theirs = slash(bot, "invoice Acme Corporation - Expansion"), slash(bot, "invoice Acme Corporation - "
+                                                                                  "Expansion", user=FINANCE)
+    requests = [bot.signer.view_submission(REP, mine), bot.signer.view_submission(FINANCE, theirs)]
+    with ThreadPoolExecutor(2) as pool:
+        acks = [r.json() for r in pool.map(bot.post, requests)]
+    assert sorted(a["response_action"] for a in acks) == ["errors", "update"]
+    refused = next(a for a in acks if a["response_action"] == "errors")
+    assert "already has invoice draft" in refused["errors"]["invoice_contact"]
+    assert len(xero_invoices(world, ACME_EXPANSION.name)) == 1 and len(drafts(bot)) == 1
+
+
+def test_a_slow_xero_is_acknowledged_then_the_modal_updated(invoicing_bot: RunningBot, world: World) -> None:
+    bot = invoicing_bot
+    form = slash(bot, "invoice Acme Corporation - Expansion")
+    world.xero.faults.slow_next(1, 2.5)  # the create call: longer than the 2 s the submission may wait
+    ack, _ = submit(bot, REP, form)
+    assert ack["response_action"] == "update" and "Creating the draft in Xero" in text_of(ack["view"]["blocks"])
+    done = eventually(lambda: (v := bot.slack.state.open_view_for(REP)) and "is a DRAFT in Xero" in text_of(
+        v.definition["blocks"]) and v, timeout=10)
+    assert done and done.id == form.id and len(xero_invoices(world, ACME_EXPANSION.name)) == 1
+    card(bot)
+
+
+def test_a_slow_xero_refusal_is_shown_under_its_field(invoicing_bot: RunningBot, world: World) -> None:
+    bot = invoicing_bot
+    form = slash(bot, "invoice Acme Corporation - Expansion")
+    world.xero.faults.slow_next(1, 2.5)
+    world.xero.faults.reject_writes_to(ACME_EXPANSION.name, "The document date cannot be before the end of year "
+                                                            "lock date, currently set at 31 December 2030.")
+    ack, _ = submit(bot, REP, form)
+    assert "Creating the draft in Xero" in text_of(ack["view"]["blocks"])
+    shown = eventually(lambda: (v := bot.slack.state.open_view_for(REP)) and "invoice_date_error" in text_of(
+        v.definition["blocks"]) and v, timeout=10)
+    assert shown and shown.definition["callback_id"] == "invoice_form"
+    assert "Xero: The document date cannot be before" in text_of(shown.definition["blocks"])
+    assert xero_invoices(world, ACME_EXPANSION.name) == [] and drafts(bot)[0].status == "failed"
