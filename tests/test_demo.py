@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.demo.chat import DemoChat
+from bot.demo.world import demo_world
 from integrations import demo_data as demo
+from integrations.slack_sandbox.client import ChatError
+from integrations.slack_sandbox.render import as_plain_text
 from tests.conftest import ON_POSTGRES, ROOT
 
 pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="the demo always runs on its own SQLite file, whatever "
@@ -209,3 +213,48 @@ def test_a_line_that_cannot_run_fails_the_script_and_the_database_is_kept(tmp_pa
     with sqlite3.connect(database) as db:
         assert db.execute("select count(*) from xero_invoices").fetchone()[0] == len(demo.INVOICES)
     assert (tmp_path / "keep" / "demo.log").is_file()
+
+
+@pytest.fixture(scope="module")
+def chat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoChat]:
+    """The demo's world in this process, synced, with its chat (what `paidup demo` runs after start-up)."""
+    with demo_world(tmp_path_factory.mktemp("world")) as world:
+        assert all(world.paidup.sync.sync(source).status == "ok" for source in ("salesforce", "xero"))
+        world.paidup.webhook_worker.start()
+        yield DemoChat(world)
+
+
+def said(chat: DemoChat, line: str) -> str:
+    return as_plain_text(chat.run(line).shown, width=100)
+
+
+def test_a_part_payment_is_noticed_with_what_remains(chat: DemoChat) -> None:
+    owed = amount_due(invoice("INV-0002"))
+    shown = said(chat, "pay INV-0002 1,000")
+    assert f"Xero recorded a payment of 1,000.00 USD on INV-0002 (authorised, {owed - 1000:,.2f} still due)" in shown
+    notice = f"Acme Corporation paid INV-0002: {money(Decimal(1000), 'USD')} — {money(owed - 1000, 'USD')} remains"
+    assert notice in shown.split("Paidup · DM\n", 1)[1].split("\n")[0]
+
+
+def test_chat_lines_that_cannot_be_done_say_why(chat: DemoChat) -> None:
+    for line, why in (("pay INV-9999", "Xero has no invoice INV-9999"),
+                      ("pay INV-0042", "INV-0042 has nothing left to pay (it is PAID)"),
+                      ("pay INV-0050 -5", "a payment must be more than zero"),
+                      ("pay INV-0050 lots", "'lots' is not an amount"),
+                      ("run everything", "no job 'everything'; the jobs are: overdue, payments, failed-sync"),
+                      ("as nobody", "no one called 'nobody' here"),
+                      ("submit", "no modal is open"),
+                      ("click 999", "there is no [999] on screen"),
+                      ("click Fly away", "no button 'Fly away' on screen"),
+                      ("/remind me", "/remind is not a valid command here")):
+        with pytest.raises(ChatError, match=re.escape(why)):
+            chat.run(line)
+
+
+def test_help_say_and_quit(chat: DemoChat) -> None:
+    shown = said(chat, "help")
+    for part in ("Talk to Paidup", "click <label>", "set <label> = <value>", "as finance", "pay INV-0043 [amount]"):
+        assert part in shown
+    answer = said(chat, "say /paidup help")  # a DM, not the command: the bot reads it as words
+    assert answer.startswith("Paidup · DM\n")
+    assert chat.run("quit").stop and chat.prompt == "rita.rep › "
