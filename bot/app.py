@@ -368,6 +368,24 @@ class Paidup:
         return TeamsAlertDelivery(self.teams_sender)
 
     @cached_property
+    def teams_invoicing(self) -> InvoicingService:
+        """Invoices asked for in Teams: teams.approvers decide (four-eyes from approvals.four_eyes), the
+        approval card goes to teams.finance_conversation and the rep hears back in their 1:1 chat."""
+        from bot.chat.teams_app import TeamsApprovers, known_email
+
+        approvers = TeamsApprovers(self.config.teams.approvers, lambda user: known_email(self.people, user))
+        return InvoicingService(self.db, self.config, lambda: self.xero, lambda: self.salesforce, self.people,
+                                approvers, notifier=lambda: self.teams_invoice_notifier)
+
+    @cached_property
+    def teams_invoice_notifier(self) -> InvoiceNotifier:
+        from bot.chat.teams_app import display_name
+        from handlers.teams.invoicing.notifier import TeamsInvoiceNotifier
+
+        return TeamsInvoiceNotifier(self.teams_sender, self.config.teams.finance_conversation,
+                                    lambda user: display_name(self.people, user))
+
+    @cached_property
     def teams_sender(self) -> ProactiveSender:
         """Messages the bot starts in Teams: to teams.* conversations and people's 1:1 chats."""
         from bot.chat.teams_app import require_teams_credentials

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from microsoft_teams.api import ActivityTypeAdapter
@@ -22,7 +23,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.chat.slack_app import find_service
-from bot.config import AppConfig, ConfigError, Settings
+from bot.config import AppConfig, ApprovalsConfig, ConfigError, Settings
+from bot.services.invoicing import Approvers, NoGroups
+from bot.services.people import PeopleService
 from bot.web import TeamsEndpoint
 from handlers.teams import TeamsBot, TeamsServices
 from handlers.teams.services import TeamsConnector
@@ -49,6 +52,34 @@ def teams_services(source: ServiceSource, connector: TeamsConnector) -> TeamsSer
     teams = source.config.teams
     return TeamsServices(connector=connector, find=lambda name: find_service(source, name), app_name=teams.app_name,
                          approvers=frozenset(teams.approvers))
+
+
+class TeamsApprovers(Approvers):
+    """``teams.approvers``: Entra object ids, or emails matched against the email Teams gave for the
+    person (the people service's cache, filled when they first talked to the bot)."""
+
+    def __init__(self, approvers: Iterable[str], email_of: Callable[[str], str | None]) -> None:
+        super().__init__(ApprovalsConfig(), NoGroups)
+        listed = [a.lower() for a in approvers]
+        self.ids = frozenset(a for a in listed if "@" not in a)
+        self.emails = frozenset(a for a in listed if "@" in a)
+        self.email_of = email_of
+
+    def is_approver(self, user_id: str) -> bool:
+        if user_id.lower() in self.ids:
+            return True
+        email = self.email_of(user_id) if self.emails else None
+        return bool(email) and str(email).lower() in self.emails
+
+
+def known_email(people: PeopleService, user_id: str) -> str | None:
+    profile = people.known_profile(user_id)
+    return profile.email if profile else None
+
+
+def display_name(people: PeopleService, user_id: str) -> str:
+    profile = people.known_profile(user_id)
+    return profile.display_name if profile and profile.display_name else "a teammate"
 
 
 def teams_endpoint(bot: TeamsBot, validator: InboundTokenValidator) -> TeamsEndpoint:

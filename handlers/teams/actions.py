@@ -5,6 +5,8 @@
     pick_account {account}          → the status card for the chosen account
     sync_failure_retry {failure}    → retry a failed record; the alert card as it stands now
     sync_failure_ignore {failure}   → stop retrying it; the same
+    approve_draft {draft}           → approve an invoice draft (four-eyes and approvers by the service)
+    reject_draft {draft, reason}    → reject it with the reason typed on the card
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from handlers.teams.cards.accounts import PICK_VERB
 from handlers.teams.cards.alerts import IGNORE_VERB, RETRY_VERB
 from handlers.teams.cards.common import CardReply
 from handlers.teams.cards.status import status_reply
+from handlers.teams.invoicing.cards import APPROVE_VERB, REJECT_VERB
+from handlers.teams.invoicing.flows import approve_draft, reject_draft, service_of
 from handlers.teams.turn import Turn
 
 Action = Callable[[Turn, Mapping[str, Any]], CardReply]
@@ -33,10 +37,11 @@ def pick_account(turn: Turn, data: Mapping[str, Any]) -> CardReply:
     answer = desk.status.for_key(key)
     if answer is None:
         return CardReply(GONE)
-    return status_reply(answer, datetime.now(UTC), desk.salesforce_url())
+    return status_reply(answer, datetime.now(UTC), desk.salesforce_url(), invoicing=service_of(turn) is not None)
 
 
-ACTIONS: dict[str, Action] = {PICK_VERB: pick_account, RETRY_VERB: retry_failure, IGNORE_VERB: ignore_failure}
+ACTIONS: dict[str, Action] = {PICK_VERB: pick_account, RETRY_VERB: retry_failure, IGNORE_VERB: ignore_failure,
+                              APPROVE_VERB: approve_draft, REJECT_VERB: reject_draft}
 
 
 def run_action(turn: Turn, verb: str, data: Mapping[str, Any]) -> CardReply | None:

@@ -6,6 +6,7 @@ the services are the same ``Paidup`` properties; only the rendering is Teams'.
     "INV-0042"                                  → status card for that invoice's account
     "overdue mine" | "overdue all"              → overdue by owner ("mine": Teams email → Salesforce user)
     "health"                                    → sync freshness, failures, unlinked records
+    "invoice [deal]"                            → deals to invoice; each opens the invoice form (invoicing/)
     "help" | anything else                      → help card (with a notice when not understood)
 """
 
@@ -27,14 +28,16 @@ from handlers.teams.cards.health import health_reply
 from handlers.teams.cards.help import help_reply
 from handlers.teams.cards.overdue import overdue_reply
 from handlers.teams.cards.status import status_reply
+from handlers.teams.invoicing.flows import SERVICE as INVOICING
+from handlers.teams.invoicing.flows import answer_invoice
 from handlers.teams.turn import Turn
 
 TeamsAnswer = Callable[[Turn, object, Question], CardReply]
 
 
-def reply_for_status(reply: StatusReply, desk: StatusDesk, app_name: str) -> CardReply:
+def reply_for_status(reply: StatusReply, desk: StatusDesk, app_name: str, invoicing: bool = False) -> CardReply:
     if reply.answer is not None:
-        return status_reply(reply.answer, datetime.now(UTC), desk.salesforce_url())
+        return status_reply(reply.answer, datetime.now(UTC), desk.salesforce_url(), invoicing=invoicing)
     if reply.resolution.outcome == "several":
         return choice_reply(reply.resolution)
     return not_found_reply(reply.resolution, app_name)
@@ -44,7 +47,7 @@ def answer_status(turn: Turn, service: object, question: Question) -> CardReply:
     assert isinstance(service, StatusDesk) and isinstance(question.intent, StatusIntent)
     intent = question.intent
     return reply_for_status(service.status.ask(intent.query, intent.invoice_number), service,
-                            turn.services.app_name)
+                            turn.services.app_name, turn.services.find(INVOICING) is not None)
 
 
 def answer_overdue(turn: Turn, service: object, question: Question) -> CardReply:
@@ -65,7 +68,9 @@ def answer_health(turn: Turn, service: object, question: Question) -> CardReply:
     return health_reply(service.check(), service.clock(), service.stale_after)
 
 
-ANSWERS: dict[str, TeamsAnswer] = {"status": answer_status, "overdue": answer_overdue, "health": answer_health}
+ANSWERS: dict[str, TeamsAnswer] = {"status": answer_status, "overdue": answer_overdue, "health": answer_health,
+                                   "invoice": answer_invoice}
+TEAMS_SERVICES = {"invoice": INVOICING}  # where Teams needs its own composition of a service (approvers, notifier)
 
 
 def answer(turn: Turn, raw_text: str) -> CardReply:
@@ -76,7 +81,7 @@ def answer(turn: Turn, raw_text: str) -> CardReply:
     if decision.route is None:
         notice = decision.notice.replace("sub-command", "command").replace("`", '"') if decision.notice else None
         return help_reply(app_name, notice)
-    service = turn.services.find(decision.route.service)
+    service = turn.services.find(TEAMS_SERVICES.get(decision.route.name, decision.route.service))
     render = ANSWERS.get(decision.route.name)
     if service is None or render is None:
         return help_reply(app_name, not_available(decision.route).replace("*", "**"))

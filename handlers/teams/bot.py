@@ -4,6 +4,7 @@ connector, and for an invoke the response Teams waits for (FACTS §2–3).
     message (text)                → answers.answer → a card posted in the conversation
     message (value, Action.Submit) → actions.run_action → the card updated with a PUT
     invoke adaptiveCard/action    → actions.run_action → the new card, in the HTTP response
+    invoke task/fetch, task/submit → invoicing.flows: the invoice form dialog, in the HTTP response
     conversationUpdate / installationUpdate (the bot added) → the help card
     anything else                 → 200, nothing sent
 """
@@ -19,6 +20,7 @@ from handlers.teams.actions import run_action
 from handlers.teams.answers import answer
 from handlers.teams.cards.common import CardReply
 from handlers.teams.cards.help import help_reply
+from handlers.teams.invoicing.flows import open_form, submit_form
 from handlers.teams.services import TeamsServices
 from handlers.teams.turn import Turn, message_text
 
@@ -40,7 +42,8 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 class TeamsBot:
     def __init__(self, services: TeamsServices) -> None:
         self.services = services
-        self.invokes = {"adaptiveCard/action": self._card_action}
+        self.invokes = {"adaptiveCard/action": self._card_action, "task/fetch": self._task_fetch,
+                        "task/submit": self._task_submit}
 
     def handle(self, activity: Any) -> InvokeResult | None:
         """Answer one activity; an ``InvokeResult`` for invokes (the HTTP response), else None."""
@@ -85,6 +88,12 @@ class TeamsBot:
         if reply is None:
             return InvokeResult(200, error_body("BadRequest", f"Paidup does not know the action {verb[:50]!r}."))
         return InvokeResult(200, reply.invoke_body())
+
+    def _task_fetch(self, turn: Turn) -> InvokeResult:
+        return InvokeResult(200, open_form(turn, _data(turn.activity.value.data)))
+
+    def _task_submit(self, turn: Turn) -> InvokeResult:
+        return InvokeResult(200, submit_form(turn, _data(turn.activity.value.data)))
 
     def _bot_added(self, activity: Any) -> bool:
         if activity.type == "installationUpdate":

@@ -13,6 +13,7 @@ from bot.services.account_ledger import InvoiceSummary, PaymentSummary
 from bot.services.status import StatusAnswer
 from handlers.slack.blocks.status import minutes_ago, money_list
 from handlers.teams.cards.common import CardReply, card_content, cut, plain
+from handlers.teams.invoicing.cards import NEW_TASK, task_button
 
 TITLE_MAX = 150
 INVOICE_LINES_MAX = 10
@@ -80,7 +81,9 @@ def invoice_blocks(answer: StatusAnswer) -> list[TextBlock]:
     return blocks
 
 
-def status_card(answer: StatusAnswer, now: datetime, *, salesforce_url: str | None = None) -> dict[str, Any]:
+def status_card(answer: StatusAnswer, now: datetime, *, salesforce_url: str | None = None,
+                invoicing: bool = False) -> dict[str, Any]:
+    """The card; ``invoicing``: a "Create invoice" button (opening the form dialog) per uninvoiced deal."""
     body: list[Any] = [TextBlock(text=plain(cut(answer.display_name or "Unnamed account", TITLE_MAX)),
                                  size="Large", weight="Bolder", wrap=True)]
     if answer.asked_invoice is not None:
@@ -95,8 +98,13 @@ def status_card(answer: StatusAnswer, now: datetime, *, salesforce_url: str | No
     if answer.salesforce_path and salesforce_url:
         url = salesforce_url.rstrip("/") + answer.salesforce_path
         actions.append(OpenUrlAction(title="Open in Salesforce", url=url))
+    if invoicing:
+        actions += [task_button(cut(f"Create invoice: {deal.name}", 60), NEW_TASK, opportunity=deal.opportunity_id)
+                    for deal in answer.uninvoiced_deals[:3]]
     return card_content(AdaptiveCard(body=body, actions=actions or None, fallback_text=status_text(answer)))
 
 
-def status_reply(answer: StatusAnswer, now: datetime, salesforce_url: str | None) -> CardReply:
-    return CardReply(status_text(answer), status_card(answer, now, salesforce_url=salesforce_url))
+def status_reply(answer: StatusAnswer, now: datetime, salesforce_url: str | None, *,
+                 invoicing: bool = False) -> CardReply:
+    return CardReply(status_text(answer), status_card(answer, now, salesforce_url=salesforce_url,
+                                                      invoicing=invoicing))

@@ -1,0 +1,146 @@
+"""Invoices in Teams, end to end through `POST /api/messages`: "invoice <deal>" offers the deal, its
+button opens the pre-filled form dialog (task/fetch), Submit creates the Xero DRAFT (task/submit),
+the approval card lands in the finance conversation, Approve / Reject (Action.Execute) decide and
+replace the card in place; four-eyes, approvers by email or Entra id, double clicks and double
+submits make one invoice; the rep hears back in their 1:1 chat."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+from integrations import demo_data as demo
+from integrations.teams_sandbox import TeamsUser
+from tests.bot.sync.conftest import World, world  # noqa: F401
+from tests.handlers.slack.invoicing.conftest import drafts, xero_invoices
+
+from .invoicing_world import InvoicingWorld, find_action, inputs_of, invoicing  # noqa: F401
+
+ACME_EXPANSION = demo.OPPORTUNITIES[0]  # USD, three lines, Acme linked by ContactNumber
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
+
+
+def open_form(on: InvoicingWorld, user: TeamsUser | None = None) -> dict:
+    user = user or on.rita
+    picker = on.bot.ask(user, "invoice Acme Corporation - Expansion")
+    [button] = picker.cards[0]["actions"]
+    assert button["title"].startswith("Acme Corporation - Expansion 2027") and button["data"]["task"] == "new_invoice"
+    dialog = on.fetch(user, button["data"])
+    assert dialog["type"] == "continue"
+    return dialog
+
+
+def submitted(on: InvoicingWorld, user: TeamsUser | None = None) -> None:
+    response = on.submit(user or on.rita, open_form(on, user))
+    assert response.status_code == 200 and response.json()["task"]["type"] == "message", response.text
+
+
+def test_the_form_is_pre_filled_and_submit_makes_a_xero_draft(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    dialog = open_form(invoicing)
+    card = dialog["value"]["card"]
+    assert dialog["value"]["title"] == f"Invoice {ACME_EXPANSION.name}" and card["contentType"] == ADAPTIVE
+    shown = inputs_of(card["content"])
+    assert shown["contact"] == demo.XERO_CONTACT["acme"].id and shown["currency"] == "USD"
+    assert shown["line:l2:quantity"] == "10" and shown["line:l2:unit_amount"] == "240"
+    assert shown["line:l3:account_code"] == "260" and shown["reference"] == ACME_EXPANSION.name
+    assert "**Total $16,390.00 USD**" in json.dumps(card["content"], ensure_ascii=False)  # 14,900.00 + 10% OUTPUT
+    response = invoicing.submit(invoicing.rita, dialog)
+    closing = response.json()["task"]
+    assert closing["type"] == "message" and "sent to finance for approval" in closing["value"]
+    [created] = xero_invoices(invoicing.world, ACME_EXPANSION.name)
+    assert created["Status"] == "DRAFT" and created["Total"] == Decimal("16390.00") and len(created["LineItems"]) == 3
+    [approval] = invoicing.approval_cards()
+    card = approval.cards[0]
+    assert card["body"][0]["text"] == "Invoice draft for approval"
+    facts = {f["title"]: f["value"] for f in card["body"][1]["facts"]}
+    assert facts["Total"] == "$16,390.00 USD" and facts["Requested by"] == "Rita Rep"
+    assert facts["Xero"].startswith(f"[{created['InvoiceNumber']}](") and facts["Xero"].endswith("(DRAFT)")
+    assert [a["title"] for a in card["actions"]] == ["Approve", "Reject", "Edit"]
+
+
+def test_approve_in_place_then_a_double_click_changes_nothing(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    submitted(invoicing)
+    [approval] = invoicing.approval_cards()
+    approve = find_action(approval.cards[0], "Approve")
+    stale = invoicing.channel.execute(invoicing.otto, approve["verb"], approve["data"], reply_to=approval.id,
+                                      conversation=approval.conversation_id)
+    response = invoicing.execute(invoicing.fiona, approval, "Approve")
+    body = response.json()
+    assert response.status_code == 200 and body["type"] == ADAPTIVE
+    assert body["value"]["body"][0]["text"] == "Invoice approved" and "actions" not in body["value"]
+    assert "✅ Approved by Fiona Finance on " in json.dumps(body["value"], ensure_ascii=False)
+    [created] = xero_invoices(invoicing.world, ACME_EXPANSION.name)
+    assert created["Status"] == "AUTHORISED"
+    assert approval.cards[0]["body"][0]["text"] == "Invoice approved"  # the posted card updated too (PUT)
+    opp = invoicing.world.salesforce.get("Opportunity", ACME_EXPANSION.id)
+    assert opp["Xero_Invoice_Number__c"] == created["InvoiceNumber"]
+    told = [p.activity.get("summary", "") for p in invoicing.chat_of(invoicing.rita)]
+    assert any("was approved by Fiona Finance and is AUTHORISED in Xero" in t for t in told), told
+    again = invoicing.bot.post(stale).json()  # Approve on the card as it was, a second after
+    assert "is already approved by Fiona Finance" in json.dumps(again, ensure_ascii=False)
+    [draft] = drafts(invoicing.bot)  # type: ignore[arg-type]
+    assert draft.status == "approved" and draft.decided_by == invoicing.fiona.aad_object_id
+    assert len(xero_invoices(invoicing.world, ACME_EXPANSION.name)) == 1
+
+
+def test_four_eyes_and_who_may_approve(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    submitted(invoicing, invoicing.fiona)  # finance may invoice anyone's deal, but not approve it too
+    [approval] = invoicing.approval_cards()
+    own = invoicing.execute(invoicing.fiona, approval, "Approve").json()
+    assert own["type"] == "application/vnd.microsoft.activity.message"
+    assert own["value"].startswith("Four eyes: you asked for this invoice")
+    rep = invoicing.execute(invoicing.sam, approval, "Approve").json()
+    assert rep["value"].startswith("Only finance approvers")
+    assert drafts(invoicing.bot)[0].status == "awaiting_approval"  # type: ignore[arg-type]
+    by_entra_id = invoicing.execute(invoicing.otto, approval, "Approve").json()
+    assert by_entra_id["value"]["body"][0]["text"] == "Invoice approved"
+    assert xero_invoices(invoicing.world, ACME_EXPANSION.name)[0]["Status"] == "AUTHORISED"
+
+
+def test_a_double_submit_makes_one_invoice(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    dialog = open_form(invoicing)
+    with ThreadPoolExecutor(2) as pool:
+        responses = list(pool.map(lambda _: invoicing.submit(invoicing.rita, dialog), range(2)))
+    assert [r.status_code for r in responses] == [200, 200]
+    assert all(r.json()["task"]["type"] == "message" for r in responses)
+    assert len(xero_invoices(invoicing.world, ACME_EXPANSION.name)) == 1
+    assert len(drafts(invoicing.bot)) == 1 and len(invoicing.approval_cards()) == 1  # type: ignore[arg-type]
+
+
+def test_reject_with_a_reason_then_fix_and_resubmit(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    submitted(invoicing)
+    [approval] = invoicing.approval_cards()
+    empty = invoicing.execute(invoicing.fiona, approval, "Reject", reason="  ").json()
+    assert empty["value"].startswith("Say why the draft is rejected")
+    rejected = invoicing.execute(invoicing.fiona, approval, "Reject", reason="Wrong PO number").json()
+    assert rejected["value"]["body"][0]["text"] == "Invoice draft rejected"
+    assert "Rejected by Fiona Finance" in json.dumps(rejected, ensure_ascii=False)
+    assert xero_invoices(invoicing.world, ACME_EXPANSION.name)[0]["Status"] == "DELETED"
+    dm = next(p for p in invoicing.chat_of(invoicing.rita) if "was rejected by" in p.activity.get("summary", ""))
+    assert "“Wrong PO number”" in dm.activity["summary"]
+    [fix] = dm.cards[0]["actions"]
+    dialog = invoicing.fetch(invoicing.rita, fix["data"])
+    assert dialog["type"] == "continue" and "Wrong PO number" in json.dumps(dialog, ensure_ascii=False)
+    closing = invoicing.submit(invoicing.rita, dialog, {"reference": "PO-7731"}).json()["task"]
+    assert closing["type"] == "message"
+    assert [d.status for d in drafts(invoicing.bot)] == ["rejected", "awaiting_approval"]  # type: ignore[arg-type]
+    assert len(invoicing.approval_cards()) == 2
+
+
+def test_what_needs_fixing_stays_in_the_dialog(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    dialog = open_form(invoicing)
+    response = invoicing.submit(invoicing.rita, dialog, {"line:l2:quantity": "", "due_date": "not a date"})
+    again = response.json()["task"]
+    assert again["type"] == "continue"
+    body = again["value"]["card"]["content"]["body"]
+    errors = [b["text"] for b in body if b.get("color") == "Attention"]
+    assert errors, "no error shown"
+    assert xero_invoices(invoicing.world, ACME_EXPANSION.name) == [] and invoicing.approval_cards() == []
+    recalculated = invoicing.submit(invoicing.rita, dialog, {"line:l2:quantity": "20"}, action=1).json()["task"]
+    assert "**Total $19,030.00 USD**" in json.dumps(recalculated, ensure_ascii=False)  # 10 more at $240 + 10%
+
+
+def test_nothing_to_invoice_is_said_plainly(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    reply = invoicing.bot.ask(invoicing.sam, "invoice Acme")
+    assert reply.activity["text"].startswith("No uninvoiced closed-won opportunity matches")
