@@ -11,9 +11,18 @@ from bot.services.home import HomeData, Listed, UninvoicedDeal, WaitingDraft
 from handlers.slack.answers.overdue import UNMAPPED
 from handlers.slack.blocks.help import help_blocks
 from handlers.slack.blocks.overdue import overdue_line
-from handlers.slack.blocks.status import HEADER_MAX, SECTION_MAX, cut, minutes_ago, money_list, mrkdwn_escape
+from handlers.slack.blocks.status import (
+    CREATE_INVOICE_ACTION,
+    HEADER_MAX,
+    SECTION_MAX,
+    cut,
+    minutes_ago,
+    money_list,
+    mrkdwn_escape,
+)
 
 BLOCKS_MAX = 100
+INVOICE_BUTTONS = 3
 SOURCE_NAMES = {"salesforce": "Salesforce", "xero": "Xero"}
 
 
@@ -82,7 +91,20 @@ def _deals(deals: Listed[UninvoicedDeal]) -> list[dict[str, Any]]:
     lines = [deal_line(d) for d in deals.items]
     if deals.more:
         lines.append(f"…and {deals.more} more")
-    return [*blocks, _section("home_deals", "\n".join(lines))]
+    return [*blocks, _section("home_deals", "\n".join(lines)), _invoice_buttons(deals)]
+
+
+def _invoice_buttons(deals: Listed[UninvoicedDeal]) -> dict[str, Any]:
+    """"Create invoice" per deal (the first few) and one for any deal: each opens the invoice modal."""
+    buttons = []
+    for n, deal in enumerate(deals.items[:INVOICE_BUTTONS]):
+        action_id = CREATE_INVOICE_ACTION if n == 0 else f"{CREATE_INVOICE_ACTION}_{n}"
+        buttons.append({"type": "button", "action_id": action_id,
+                        "text": {"type": "plain_text", "text": cut(f"Create invoice: {deal.name}", 75)},
+                        "value": deal.opportunity_id})
+    buttons.append({"type": "button", "action_id": f"{CREATE_INVOICE_ACTION}_{len(buttons)}",
+                    "text": {"type": "plain_text", "text": "Invoice another deal…"}, "value": "q:"})
+    return {"type": "actions", "block_id": "home_deal_actions", "elements": buttons}
 
 
 def draft_line(draft: WaitingDraft, with_requester: bool) -> str:

@@ -189,3 +189,30 @@ def test_live_total_add_and_remove_lines(invoicing_bot: RunningBot) -> None:
     form = modal_after(bot, REP, form)
     assert "line_l1_quantity" not in blocks_of(form) and "line_l2_description" in blocks_of(form)
     assert len(form.definition["blocks"]) <= 100
+
+
+def test_create_invoice_from_the_app_home_and_a_dm(invoicing_bot: RunningBot) -> None:
+    bot = invoicing_bot
+    assert bot.post(bot.signer.app_home_opened(REP)).status_code == 200
+    home = eventually(lambda: bot.slack.state.home_for(REP))
+    buttons = block(home, "home_deal_actions")["elements"]
+    assert [b["text"]["text"] for b in buttons][-1] == "Invoice another deal…"
+    stark = next(b for b in buttons if b["value"] == STARK.id)
+    click(bot, REP, stark["action_id"], view=home)
+    form = modal_after(bot, REP)
+    assert form.definition["callback_id"] == "invoice_form" and STARK.name in blocks_of(form)
+    bot.slack.state.close_all_views(REP)
+    assert bot.post(bot.signer.message_im(REP, "create an invoice for globex")).status_code == 200
+    offer = eventually(lambda: [m for m in dms(bot, REP) if "Open the invoice form" in text_of(m.blocks)])
+    click(bot, REP, "create_invoice", message=offer[-1])
+    form = modal_after(bot, REP)
+    assert form.definition["callback_id"] == "invoice_form" and "Globex - UK rollout" in blocks_of(form)
+
+
+def test_the_message_shortcut_opens_the_form_for_the_deal_it_names(invoicing_bot: RunningBot) -> None:
+    bot = invoicing_bot
+    message = bot.slack.state.post_as_user(REP, "Signed! Stark Industries - Pilot is closed-won, can we bill it?",
+                                           channel="C0SALES")
+    assert bot.post(bot.signer.message_action(REP, "create_invoice_from_message", message)).status_code == 200
+    form = modal_after(bot, REP)
+    assert form.definition["callback_id"] == "invoice_form" and STARK.name in blocks_of(form)
