@@ -64,8 +64,10 @@ def answer_invoice(turn: Turn, service: object, question: Question) -> CardReply
     assert isinstance(service, InvoicingService) and isinstance(question.intent, InvoiceIntent)
     lookup = known_sender(turn, service)
     picker = service.picker(turn.user_key, question.intent.query, lookup)
-    return CardReply(humanise(picker.message, name_of(turn)).replace("Slack", "Teams")) if not picker.options \
-        else picker_card(picker, question.intent.query)
+    if not picker.options:
+        return CardReply(humanise(picker.message or "No closed-won opportunity is waiting to be invoiced.",
+                                  name_of(turn)))
+    return picker_card(picker, question.intent.query)
 
 
 def _form_outcome(turn: Turn, service: InvoicingService, task: str, data: Mapping[str, Any]) -> FormOutcome | None:

@@ -91,7 +91,7 @@ def test_four_eyes_and_who_may_approve(invoicing: InvoicingWorld) -> None:  # no
     assert own["type"] == "application/vnd.microsoft.activity.message"
     assert own["value"].startswith("Four eyes: you asked for this invoice")
     rep = invoicing.execute(invoicing.sam, approval, "Approve").json()
-    assert rep["value"].startswith("Only finance approvers")
+    assert rep["value"].startswith("Only finance approvers (teams.approvers in app.yml) can approve")
     assert drafts(invoicing.bot)[0].status == "awaiting_approval"  # type: ignore[arg-type]
     by_entra_id = invoicing.execute(invoicing.otto, approval, "Approve").json()
     assert by_entra_id["value"]["body"][0]["text"] == "Invoice approved"
@@ -144,3 +144,18 @@ def test_what_needs_fixing_stays_in_the_dialog(invoicing: InvoicingWorld) -> Non
 def test_nothing_to_invoice_is_said_plainly(invoicing: InvoicingWorld) -> None:  # noqa: F811
     reply = invoicing.bot.ask(invoicing.sam, "invoice Acme")
     assert reply.activity["text"].startswith("No uninvoiced closed-won opportunity matches")
+
+
+def test_finance_edits_the_draft_in_the_dialog(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    submitted(invoicing)
+    [approval] = invoicing.approval_cards()
+    edit = next(a for a in approval.cards[0]["actions"] if a["title"] == "Edit")
+    dialog = invoicing.fetch(invoicing.fiona, edit["data"])
+    assert dialog["type"] == "continue" and dialog["value"]["card"]["content"]["actions"][0]["title"] == "Save changes"
+    closing = invoicing.submit(invoicing.fiona, dialog, {"line:l2:quantity": "20"}).json()["task"]
+    assert closing["type"] == "message", closing
+    [created] = xero_invoices(invoicing.world, ACME_EXPANSION.name)
+    assert created["Status"] == "DRAFT" and created["Total"] == Decimal("19030.00")
+    assert "$19,030.00 USD" in json.dumps(approval.cards[0], ensure_ascii=False)  # the card shows the edit
+    assert any("Finance edited your invoice draft" in p.activity.get("summary", "")
+               for p in invoicing.chat_of(invoicing.rita))
