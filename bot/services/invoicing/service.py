@@ -639,8 +639,9 @@ class InvoicingService:
             if not isinstance(exc, XeroValidationError):
                 draft.last_error = str(exc)  # stays transitional: the same key finishes it once (recover)
                 audit(s, draft, user_id, f"{what}_xero_unavailable", self.clock(), error=str(exc))
-                return DecisionOutcome(False, "xero_error", f"Xero didn't answer ({exc}). Try again in a minute; "
-                                       "Paidup repeats the same request, so nothing happens twice.", summary(s, draft))
+                return DecisionOutcome(False, "xero_error", f"Xero didn't answer ({exc}). Paidup repeats the same "
+                                       "request within a few minutes, so it happens once; the card shows when.",
+                                       summary(s, draft))
             message = "; ".join(exc.messages) or str(exc)
             if restore is not None:  # an edit Xero refused: the draft keeps what Xero has
                 self._restore(s, draft, restore)
@@ -672,8 +673,14 @@ class InvoicingService:
             invoice_id, seen = draft.xero_invoice_id, draft.xero_updated_at
         try:
             invoice = self._xero().get_invoice(invoice_id)
-        except XeroError as exc:
-            return self._back_to_waiting(draft_id, user_id, "check", exc)
+        except XeroError as exc:  # nothing was sent to Xero yet: the draft simply waits again
+            with self.db.session() as s:
+                draft = s.get(InvoiceDraft, draft_id)
+                assert draft is not None
+                claim(s, draft, (claimed,), states.AWAITING_APPROVAL, self.clock(), decided_by=None,
+                      last_error=f"Xero could not be reached to check the draft: {exc}")
+                return DecisionOutcome(False, "xero_error", f"Xero could not be reached to check the draft first "
+                                       f"({exc}); nothing changed. Try again in a minute.", summary(s, draft))
         if seen is not None and invoice.updated_date_utc == seen and invoice.status == "DRAFT":
             return None
         with self.db.session() as s:

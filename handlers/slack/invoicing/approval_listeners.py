@@ -93,14 +93,13 @@ def reject_reason(services: SlackServices) -> Callable[..., None]:
         if not reason:
             ack(response_action="errors", errors={ids.REASON_BLOCK: "Say why, so the rep can fix it."})
             return
+        ack()  # the modal closes; deleting the Xero draft may take Xero longer than Slack's 3 s
         if service is None or not str(meta.get("d", "")).isdigit():
-            ack()
             return
         outcome = service.reject(int(meta["d"]), user_of(body), reason)
-        if outcome.ok:
-            ack()
-        else:
-            ack(response_action="update", view=message_view("Not rejected", outcome.message))
+        if not outcome.ok:  # told privately where the card is (the card itself shows the draft's state)
+            channel = meta.get("c") or user_of(body)
+            client.chat_postEphemeral(channel=str(channel), user=user_of(body), text=outcome.message)
 
     return on_reason
 

@@ -118,7 +118,7 @@ def submitted(services: SlackServices) -> Callable[..., None]:
             return
         user, entered = user_of(body), entered_input(view, meta)
         if meta.mode == "edit" and meta.draft_id is not None:
-            save_edit(ack, service, meta, user, entered)
+            save_edit(ack, client, view, service, meta, user, entered)
             return
         errors = service.validate(entered)
         if errors:
@@ -151,9 +151,24 @@ def finish_late(client: WebClient, service: InvoicingService, view: dict[str, An
     client.views_update(view_id=view["id"], view=with_form_errors(again, errors_by_block(outcome.errors, meta)))
 
 
-def save_edit(ack: Ack, service: InvoicingService, meta: FormMeta, user: str, entered: InvoiceInput) -> None:
+def save_edit(ack: Ack, client: WebClient, view: dict[str, Any], service: InvoicingService, meta: FormMeta,
+              user: str, entered: InvoiceInput) -> None:
+    """Save an edit to the Xero draft; errors on their blocks, anything else in words in the modal."""
     assert meta.draft_id is not None
-    outcome = service.edit(meta.draft_id, user, entered)
+    errors = service.validate(entered)
+    if errors:
+        ack(response_action="errors", errors=errors_by_block(errors, meta))
+        return
+    future = _work.submit(service.edit, meta.draft_id, user, entered)
+    try:
+        outcome = future.result(timeout=SUBMIT_BUDGET)
+    except FutureTimeout:
+        ack(response_action="update", view=working_view("Saving the draft", ":hourglass_flowing_sand: Saving the "
+                                                        "draft in Xero…"))
+        outcome = future.result()
+        title = "Draft saved" if outcome.ok else "Draft not saved"
+        client.views_update(view_id=view["id"], view=message_view(title, outcome.message))
+        return
     if outcome.ok:
         ack(response_action="update", view=message_view("Draft saved", outcome.message))
     elif outcome.code == "invalid":
