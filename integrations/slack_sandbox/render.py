@@ -124,7 +124,8 @@ class TextStyler:
             return self.mrkdwn(str(obj.get("text", "")), style)
         if obj.get("type") == "mrkdwn":
             return Text(html.unescape(str(obj.get("text", ""))), style=style)
-        return Text(emojize(str(obj.get("text", ""))), style=style)
+        text = str(obj.get("text", ""))
+        return Text(text if obj.get("emoji") is False else emojize(text), style=style)
 
     def plain(self, obj: Any) -> str:
         return self.text_object(obj).plain

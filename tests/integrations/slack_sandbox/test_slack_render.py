@@ -103,6 +103,13 @@ def test_mrkdwn_mentions_links_escapes_code_quotes_and_emoji() -> None:
     ]
 
 
+def test_plain_text_emoji_follow_the_emoji_flag() -> None:
+    r = renderer()
+    blocks = [{"type": "header", "text": plain(":tada: Paid")},
+              {"type": "header", "text": plain(":tada: as typed", emoji=False)}]
+    assert shown(r, *r.blocks(blocks, ("message", "C", "1"))).splitlines() == ["🎉 Paid", ":tada: as typed"]
+
+
 def test_rich_text_lists_quotes_preformatted_and_inline_elements() -> None:
     r = renderer()
     block = {"type": "rich_text", "elements": [
