@@ -10,12 +10,14 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import HealthReport
 from bot.services.invoicing import InvoicingService
 from bot.store.state import AuditEntry
 from handlers.slack.answers.overdue import slack_profile_lookup
+from handlers.slack.invoicing import form_listeners
 from integrations import demo_data as demo
 from tests.bot.sync.conftest import World
 from tests.conftest import ROOT
@@ -198,10 +200,12 @@ def test_two_people_invoicing_the_same_deal_at_once_make_one_draft(invoicing_bot
     assert len(xero_invoices(world, ACME_EXPANSION.name)) == 1 and len(drafts(bot)) == 1
 
 
-def test_a_slow_xero_is_acknowledged_then_the_modal_updated(invoicing_bot: RunningBot, world: World) -> None:
+def test_a_slow_xero_is_acknowledged_then_the_modal_updated(invoicing_bot: RunningBot, world: World,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     bot = invoicing_bot
     form = slash(bot, "invoice Acme Corporation - Expansion")
-    world.xero.faults.slow_next(1, 2.5)  # the create call: longer than the 2 s the submission may wait
+    monkeypatch.setattr(form_listeners, "SUBMIT_BUDGET", 0.3)  # 2 s in production; shorter keeps the test quick
+    world.xero.faults.slow_next(1, 1.0)  # the create call: longer than the submission may wait
     ack, _ = submit(bot, REP, form)
     assert ack["response_action"] == "update" and "Creating the draft in Xero" in text_of(ack["view"]["blocks"])
     done = eventually(lambda: (v := bot.slack.state.open_view_for(REP)) and "is a DRAFT in Xero" in text_of(
@@ -210,10 +214,12 @@ def test_a_slow_xero_is_acknowledged_then_the_modal_updated(invoicing_bot: Runni
     card(bot)
 
 
-def test_a_slow_xero_refusal_is_shown_under_its_field(invoicing_bot: RunningBot, world: World) -> None:
+def test_a_slow_xero_refusal_is_shown_under_its_field(invoicing_bot: RunningBot, world: World,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     bot = invoicing_bot
     form = slash(bot, "invoice Acme Corporation - Expansion")
-    world.xero.faults.slow_next(1, 2.5)
+    monkeypatch.setattr(form_listeners, "SUBMIT_BUDGET", 0.3)
+    world.xero.faults.slow_next(1, 1.0)
     world.xero.faults.reject_writes_to(ACME_EXPANSION.name, "The document date cannot be before the end of year "
                                                             "lock date, currently set at 31 December 2030.")
     ack, _ = submit(bot, REP, form)
