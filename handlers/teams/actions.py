@@ -7,6 +7,7 @@
     sync_failure_ignore {failure}   → stop retrying it; the same
     approve_draft {draft}           → approve an invoice draft (four-eyes and approvers by the service)
     reject_draft {draft, reason}    → reject it with the reason typed on the card
+    remind_when_paid {invoices}     → a chat message at each payment on them (the card stays)
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handlers.slack.answers.status import StatusDesk
-from handlers.teams.alert_actions import ignore_failure, retry_failure
+from handlers.teams.alert_actions import ignore_failure, remind_when_paid, retry_failure
+from handlers.teams.answers import card_buttons
 from handlers.teams.cards.accounts import PICK_VERB
 from handlers.teams.cards.alerts import IGNORE_VERB, RETRY_VERB
 from handlers.teams.cards.common import CardReply
-from handlers.teams.cards.status import status_reply
+from handlers.teams.cards.status import REMIND_VERB, status_reply
 from handlers.teams.invoicing.cards import APPROVE_VERB, REJECT_VERB
-from handlers.teams.invoicing.flows import approve_draft, reject_draft, service_of
+from handlers.teams.invoicing.flows import approve_draft, reject_draft
 from handlers.teams.turn import Turn
 
 Action = Callable[[Turn, Mapping[str, Any]], CardReply]
@@ -37,11 +39,11 @@ def pick_account(turn: Turn, data: Mapping[str, Any]) -> CardReply:
     answer = desk.status.for_key(key)
     if answer is None:
         return CardReply(GONE)
-    return status_reply(answer, datetime.now(UTC), desk.salesforce_url(), invoicing=service_of(turn) is not None)
+    return status_reply(answer, datetime.now(UTC), desk.salesforce_url(), **card_buttons(turn))
 
 
 ACTIONS: dict[str, Action] = {PICK_VERB: pick_account, RETRY_VERB: retry_failure, IGNORE_VERB: ignore_failure,
-                              APPROVE_VERB: approve_draft, REJECT_VERB: reject_draft}
+                              APPROVE_VERB: approve_draft, REJECT_VERB: reject_draft, REMIND_VERB: remind_when_paid}
 
 
 def run_action(turn: Turn, verb: str, data: Mapping[str, Any]) -> CardReply | None:

@@ -35,19 +35,23 @@ from handlers.teams.turn import Turn
 TeamsAnswer = Callable[[Turn, object, Question], CardReply]
 
 
-def reply_for_status(reply: StatusReply, desk: StatusDesk, app_name: str, invoicing: bool = False) -> CardReply:
+def reply_for_status(reply: StatusReply, desk: StatusDesk, turn: Turn) -> CardReply:
     if reply.answer is not None:
-        return status_reply(reply.answer, datetime.now(UTC), desk.salesforce_url(), invoicing=invoicing)
+        return status_reply(reply.answer, datetime.now(UTC), desk.salesforce_url(), **card_buttons(turn))
     if reply.resolution.outcome == "several":
         return choice_reply(reply.resolution)
-    return not_found_reply(reply.resolution, app_name)
+    return not_found_reply(reply.resolution, turn.services.app_name)
+
+
+def card_buttons(turn: Turn) -> dict[str, bool]:
+    """Which of the status card's buttons this bot can honour (their services exist)."""
+    return {"invoicing": turn.services.find(INVOICING) is not None, "alerts": turn.services.find("alerts") is not None}
 
 
 def answer_status(turn: Turn, service: object, question: Question) -> CardReply:
     assert isinstance(service, StatusDesk) and isinstance(question.intent, StatusIntent)
     intent = question.intent
-    return reply_for_status(service.status.ask(intent.query, intent.invoice_number), service,
-                            turn.services.app_name, turn.services.find(INVOICING) is not None)
+    return reply_for_status(service.status.ask(intent.query, intent.invoice_number), service, turn)
 
 
 def answer_overdue(turn: Turn, service: object, question: Question) -> CardReply:

@@ -7,15 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from microsoft_teams.cards import AdaptiveCard, Fact, FactSet, OpenUrlAction, TextBlock
+from microsoft_teams.cards import AdaptiveCard, ExecuteAction, Fact, FactSet, OpenUrlAction, TextBlock
 
 from bot.services.account_ledger import InvoiceSummary, PaymentSummary
 from bot.services.status import StatusAnswer
-from handlers.slack.blocks.status import minutes_ago, money_list
+from handlers.slack.blocks.status import minutes_ago, money_list, remind_value
 from handlers.teams.cards.common import CardReply, card_content, cut, plain
 from handlers.teams.invoicing.cards import NEW_TASK, task_button
 
 TITLE_MAX = 150
+REMIND_VERB = "remind_when_paid"
 INVOICE_LINES_MAX = 10
 
 
@@ -82,8 +83,9 @@ def invoice_blocks(answer: StatusAnswer) -> list[TextBlock]:
 
 
 def status_card(answer: StatusAnswer, now: datetime, *, salesforce_url: str | None = None,
-                invoicing: bool = False) -> dict[str, Any]:
-    """The card; ``invoicing``: a "Create invoice" button (opening the form dialog) per uninvoiced deal."""
+                invoicing: bool = False, alerts: bool = False) -> dict[str, Any]:
+    """The card; ``invoicing``: a "Create invoice" button (opening the form dialog) per uninvoiced deal;
+    ``alerts``: "Remind me when paid" for the open invoices shown (or the one asked about)."""
     body: list[Any] = [TextBlock(text=plain(cut(answer.display_name or "Unnamed account", TITLE_MAX)),
                                  size="Large", weight="Bolder", wrap=True)]
     if answer.asked_invoice is not None:
@@ -101,10 +103,13 @@ def status_card(answer: StatusAnswer, now: datetime, *, salesforce_url: str | No
     if invoicing:
         actions += [task_button(cut(f"Create invoice: {deal.name}", 60), NEW_TASK, opportunity=deal.opportunity_id)
                     for deal in answer.uninvoiced_deals[:3]]
+    watched = remind_value(answer) if alerts else ""
+    if watched:
+        actions.append(ExecuteAction(title="Remind me when paid", verb=REMIND_VERB, data={"invoices": watched}))
     return card_content(AdaptiveCard(body=body, actions=actions or None, fallback_text=status_text(answer)))
 
 
 def status_reply(answer: StatusAnswer, now: datetime, salesforce_url: str | None, *,
-                 invoicing: bool = False) -> CardReply:
+                 invoicing: bool = False, alerts: bool = False) -> CardReply:
     return CardReply(status_text(answer), status_card(answer, now, salesforce_url=salesforce_url,
-                                                      invoicing=invoicing))
+                                                      invoicing=invoicing, alerts=alerts))

@@ -150,3 +150,19 @@ def test_ignore_from_the_fallback_button_updates_the_card(alerting: TeamsAlertin
     submit = alerting.bot.channel.submit(alerting.finance, fallback["data"], reply_to=posted.id, conversation=OPS)
     assert alerting.bot.post(submit).status_code == 200
     assert posted.cards[0]["body"][0]["text"].startswith("🚫 **Xero invoice INV-0050 is ignored**")
+
+
+def test_remind_me_when_paid_from_the_status_card(alerting: TeamsAlerting) -> None:
+    card = alerting.bot.ask(alerting.finance, "globex")
+    remind = next(a for a in card.cards[0]["actions"] if a["title"] == "Remind me when paid")
+    assert remind["type"] == "Action.Execute" and remind["data"] == {"invoices": demo.demo_uuid("invoice:INV-0043")}
+    response = alerting.bot.post(alerting.bot.channel.execute(alerting.finance, remind["verb"], remind["data"],
+                                                              reply_to=card.id))
+    body = response.json()
+    assert body["type"] == "application/vnd.microsoft.activity.message"  # the card stays; a message says what
+    assert body["value"] == "I'll tell you when INV-0043 is paid (each payment, with what remains)."
+    alerting.world.xero.record_payment("INV-0043", "500.00")
+    chat = alerting.bot.channel.personal(alerting.finance)
+    [told] = eventually(lambda: [c["body"][0]["text"] for c in alerting.cards(chat) if "paid [INV-0043]" in
+                                 c["body"][0]["text"]], timeout=10)
+    assert told.startswith("💵 Globex, Inc. paid [INV-0043](") and "$500.00 USD — " in told and "remains" in told

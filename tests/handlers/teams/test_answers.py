@@ -99,11 +99,12 @@ def test_status_card_in_two_currencies(synced: RunningTeamsBot, rita: TeamsUser)
     assert "£4,800.00 GBP due" in lines[0] and "days overdue**" in lines[0] and "shortcode=!pD3mo" in lines[0]
     assert "$6,350.00 USD due" in lines[1] and "$3,960.00 USD due" in lines[2]
     assert "From Xero, as of just now." in texts(card)
-    open_salesforce, create = card["actions"]
+    open_salesforce, create, remind = card["actions"]
     assert open_salesforce["type"] == "Action.OpenUrl" and open_salesforce["url"] == (
         f"{synced.paidup.salesforce_instance_url()}/lightning/r/Account/{demo.SF_ACCOUNT['acme'].id}/view")
     assert create["title"] == "Create invoice: Acme Corporation - Expansion 2027"
     assert create["type"] == "Action.Submit" and create["data"]["msteams"] == {"type": "task/fetch"}
+    assert remind["title"] == "Remind me when paid" and len(remind["data"]["invoices"].split(",")) == 3
 
 
 def test_plain_phrasings_and_a_channel_mention(synced: RunningTeamsBot, rita: TeamsUser) -> None:
