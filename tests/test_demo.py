@@ -213,6 +213,13 @@ def test_a_line_that_cannot_run_fails_the_script_and_the_database_is_kept(tmp_pa
     with sqlite3.connect(database) as db:
         assert db.execute("select count(*) from xero_invoices").fetchone()[0] == len(demo.INVOICES)
     assert (tmp_path / "keep" / "demo.log").is_file()
+    assert oct((tmp_path / "keep" / "demo.secrets.json").stat().st_mode & 0o777) == "0o600"
+    again = tmp_path / "again.script"
+    again.write_text("/paidup globex\n", encoding="utf-8")
+    rerun = CliRunner().invoke(cli, ["demo", "--db", str(database), "--script", str(again)], env=clean_env())
+    assert rerun.exit_code == 0, rerun.output  # the kept database's encrypted tokens are readable again
+    assert "✓ salesforce incremental sync: ok" in rerun.output and "✓ xero incremental sync: ok" in rerun.output
+    assert "Globex, Inc." in rerun.output
 
 
 @pytest.fixture(scope="module")

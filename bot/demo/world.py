@@ -6,6 +6,7 @@ on loopback. Nothing in the bot knows it runs in a demo.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import threading
@@ -25,9 +26,11 @@ from bot.config import AppConfig, Settings, load_app_config
 from bot.logs import configure_logging
 from integrations import demo_data as demo
 from integrations.loopback import LoopbackServer
+from integrations.salesforce import auth as salesforce_auth
 from integrations.salesforce.sandbox import SalesforceState, create_salesforce_sandbox
 from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackRequestSigner, SlackState, create_slack_sandbox
 from integrations.slack_sandbox.workspace import default_channels
+from integrations.xero import auth as xero_auth
 from integrations.xero.sandbox import XeroSandboxState, create_xero_sandbox, disable_nagle
 
 COMMITTED_APP_YML = Path(__file__).resolve().parents[2] / "app.yml"  # the repository's, when run from a checkout
@@ -114,6 +117,22 @@ def demo_settings(values: dict[str, str]) -> Settings:
     return Settings(_env_file=None, **given)
 
 
+def demo_secrets(path: Path) -> dict[str, str]:
+    """The demo deployment's generated credentials, kept next to its database (readable by its owner
+    only) so that `paidup demo --db FILE` run again can read the tokens it stored encrypted."""
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    generated = {
+        "secret_key": Fernet.generate_key().decode(), "signing_secret": secrets.token_hex(16),
+        "xero_id": "demo-" + secrets.token_hex(8), "xero_secret": secrets.token_urlsafe(24),
+        "webhook_key": secrets.token_urlsafe(24), "sf_id": "demo-" + secrets.token_hex(8),
+        "sf_secret": secrets.token_urlsafe(24),
+    }
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(generated, indent=2), encoding="utf-8")
+    return generated
+
+
 def today_in(config: AppConfig) -> date:
     """Today where the alerts are scheduled: the day the bot counts "days overdue" from."""
     return datetime.now(ZoneInfo(config.alerts.timezone)).date()
@@ -125,12 +144,11 @@ def demo_world(workdir: Path, database: Path | None = None, *, verbose: bool = F
     config_path = demo_config(workdir)
     config = load_app_config(config_path)
     today = today_in(config)
-    xero_id, xero_secret, webhook_key = "demo-" + secrets.token_hex(8), secrets.token_urlsafe(24), \
-        secrets.token_urlsafe(24)
-    sf_id, sf_secret = "demo-" + secrets.token_hex(8), secrets.token_urlsafe(24)
-    signing_secret = secrets.token_hex(16)
     database = database or workdir / "paidup.db"
-    log_file = database.with_suffix(".log") if database.parent != workdir else workdir / "paidup.log"
+    log_file = database.with_suffix(".log")
+    keys = demo_secrets(database.with_suffix(".secrets.json"))
+    xero_id, xero_secret, webhook_key = keys["xero_id"], keys["xero_secret"], keys["webhook_key"]
+    sf_id, sf_secret, signing_secret = keys["sf_id"], keys["sf_secret"], keys["signing_secret"]
     meter = ActivityMeter()
     with ExitStack() as stack:
         xero, xero_app = create_xero_sandbox(today=today, client_id=xero_id, client_secret=xero_secret,
@@ -143,7 +161,7 @@ def demo_world(workdir: Path, database: Path | None = None, *, verbose: bool = F
         slack_server = stack.enter_context(LoopbackServer(meter.wrap(slack_app)))
         settings = demo_settings({
             "PAIDUP_CONFIG": str(config_path), "DATABASE_URL": f"sqlite:///{database}",
-            "PAIDUP_SECRET_KEY": Fernet.generate_key().decode(),
+            "PAIDUP_SECRET_KEY": keys["secret_key"],
             "SLACK_BOT_TOKEN": DEFAULT_BOT_TOKEN, "SLACK_SIGNING_SECRET": signing_secret,
             "SLACK_API_URL": slack_server.url + "/api/",
             "XERO_API_URL": xero_server.url, "XERO_IDENTITY_URL": xero_server.url, "XERO_CLIENT_ID": xero_id,
@@ -157,6 +175,8 @@ def demo_world(workdir: Path, database: Path | None = None, *, verbose: bool = F
         paidup = Paidup(settings, config)
         stack.callback(paidup.close)
         paidup.migrate()
+        for provider in (xero_auth.PROVIDER, salesforce_auth.PROVIDER):  # the sandboxes are new orgs each run:
+            paidup.token_store.delete(provider)  # a kept database's sessions (old ports) are forgotten
         bot_server = stack.enter_context(LoopbackServer(meter.wrap(paidup.web_app(slack=paidup.slack_endpoint()))))
         xero.webhooks.url = bot_server.url + "/xero/webhooks"
         xero.webhooks.auto_send = True  # as a subscribed Xero app: every change (the bot's own writes too)
