@@ -44,6 +44,7 @@ _CONTACTS_WRITE = {"accounting.contacts"}
 _SETTINGS_READ = {"accounting.settings", "accounting.settings.read"}
 
 Handler = Callable[[Call], Reply]
+MAX_IDEMPOTENCY_KEY = 128
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,9 @@ class ApiEndpoint:
     def _run_once(self, call: Call, route: ApiRoute, key: str | None, raw: bytes) -> Reply:
         if key is None:
             return route.handler(call)
+        if len(key) > MAX_IDEMPOTENCY_KEY:  # the spec: "128 character max"
+            return Reply(400, {"ErrorNumber": 10, "Type": "ValidationException", "Message":
+                               f"The Idempotency-Key must be at most {MAX_IDEMPOTENCY_KEY} characters"})
         request_print = fingerprint(call.method, call.path + "?" + urlencode(sorted(call.query.items())), raw)
         stored = self.state.idempotency.lookup(call.tenant_id, key)
         if stored is not None:
