@@ -159,3 +159,19 @@ def test_finance_edits_the_draft_in_the_dialog(invoicing: InvoicingWorld) -> Non
     assert "$19,030.00 USD" in json.dumps(approval.cards[0], ensure_ascii=False)  # the card shows the edit
     assert any("Finance edited your invoice draft" in p.activity.get("summary", "")
                for p in invoicing.chat_of(invoicing.rita))
+
+
+def test_two_approvers_at_once_make_one_approval(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    submitted(invoicing)
+    [approval] = invoicing.approval_cards()
+    approve = find_action(approval.cards[0], "Approve")
+    clicks = [invoicing.channel.execute(user, approve["verb"], approve["data"], reply_to=approval.id,
+                                        conversation=approval.conversation_id) for user in (invoicing.fiona,
+                                                                                            invoicing.otto)]
+    with ThreadPoolExecutor(2) as pool:
+        answers = [r.json() for r in pool.map(invoicing.bot.post, clicks)]
+    shown = [json.dumps(a, ensure_ascii=False) for a in answers]
+    assert sum("✅ Approved by" in s and "already" not in s for s in shown) == 1, shown
+    assert sum("already approved by" in s or "being approved" in s for s in shown) == 1, shown
+    [created] = xero_invoices(invoicing.world, ACME_EXPANSION.name)
+    assert created["Status"] == "AUTHORISED" and drafts(invoicing.bot)[0].status == "approved"  # type: ignore[arg-type]
