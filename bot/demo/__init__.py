@@ -40,24 +40,29 @@ def run_demo(database: Path | None, script: Iterable[str] | None, *, verbose: bo
                 announce(console, world)
                 if not first_sync(console, world):
                     return EXIT_NOT_STARTED
-                if script is not None:
-                    world.paidup.webhook_worker.start()
-                    return run_script(console, DemoChat(world), script)
-                with background_work(world.paidup):
-                    return run_interactive(console, DemoChat(world))
+                chat = DemoChat(world)
+                try:
+                    if script is not None:
+                        world.paidup.webhook_worker.start()
+                        return run_script(console, chat, script)
+                    with background_work(world.paidup):
+                        return run_interactive(console, chat)
+                finally:
+                    chat.person.close()
         except ConfigError as exc:
-            console.print(f"[red]The demo could not start: {exc}[/]")
+            console.print(Text(f"The demo could not start: {exc}", style="red"))
             return EXIT_NOT_STARTED
 
 
 def announce(console: Console, world: DemoWorld) -> None:
     console.print("[bold]Paidup demo[/]: the whole bot in this process, on 127.0.0.1, with no credentials.")
+    kept = world.database.parent != world.workdir
     rows = [
-        ("database", f"{world.database} (SQLite)"),
+        ("database", f"{world.database} (SQLite{'' if kept else ', removed at exit'})"),
         ("Xero", f"sandbox {world.xero.base_url} — Paidup Demo Ltd"),
         ("Salesforce", "sandbox " + str(world.paidup.settings.salesforce_login_url)),
         ("Slack", f"Web API stand-in {world.slack_url}"),
-        ("Paidup", f"{world.events_url} (the Bolt app in HTTP mode, as `paidup serve --http`)"),
+        ("Paidup", f"{world.events_url} (Bolt over HTTP, as `paidup serve --http`)"),
         ("logs", str(world.log_file)),
     ]
     for name, value in rows:
@@ -72,7 +77,7 @@ def first_sync(console: Console, world: DemoWorld) -> bool:
         print_summary(summary)
         ok = ok and summary.status in ("ok", "partial")
     if not ok:
-        console.print(f"[red]The first sync failed; the log is in {world.log_file}.[/]")
+        console.print(Text(f"The first sync failed; the log is in {world.log_file}.", style="red"))
     return ok
 
 
