@@ -31,6 +31,7 @@ HELP = (
     ("/paidup acme", "a slash command, sent exactly as Slack sends it (try /paidup help)"),
     ("has globex paid?", "anything else is a direct message to the bot"),
     ("say <text>", "a direct message, even if it looks like a command below"),
+    ("@paidup has acme paid?", "a mention of the bot in #general"),
     ("Use what the bot shows (usable things have numbers in brackets)", None),
     ("click 3", "press button [3]"),
     ("click <label>", "press the newest button with that label (or the start of it)"),
@@ -96,6 +97,7 @@ class DemoChat:
             (re.compile(r"^run\s+(\S+)$", re.I), self.run_job),
             (re.compile(r"^pay\s+(\S+)(?:\s+(\S+))?$", re.I), self.pay),
             (re.compile(r"^say\s+(.+)$", re.I), self.person.direct_message),
+            (re.compile(r"^@paidup\s+(.+)$", re.I), self.person.mention),
         ]
 
     @property

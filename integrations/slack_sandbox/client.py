@@ -145,6 +145,16 @@ class SlackPerson:
                             "`say` sends the line as a message")
         return self.direct_message(text)
 
+    def mention(self, text: str, channel: str = "#general") -> list[RenderableType]:
+        """``@app text`` in a channel (``app_mention``), the message posted there as the person."""
+        channel_id = self._channel(channel)
+
+        def send() -> None:
+            typed = self.state.post_as_user(self._user_id, f"<@{self.signer.bot_user_id}> {text}", channel=channel_id)
+            self._post(self.signer.app_mention(self._user_id, text, channel_id, ts=typed.ts))
+
+        return self._step(send)
+
     def direct_message(self, text: str) -> list[RenderableType]:
         """``text`` as a direct message to the app, even when it starts with "/"."""
         return self._step(lambda: self._direct_message(text))

@@ -130,6 +130,10 @@ def build_app(client: WebClient) -> App:
     def direct_message(event: dict[str, Any], say: Say) -> None:
         say(f"You said: {event['text']}")
 
+    @app.event("app_mention")
+    def mentioned(event: dict[str, Any], client: WebClient) -> None:
+        client.chat_postEphemeral(channel=event["channel"], user=event["user"], text=f"Heard: {event['text']}")
+
     @app.event("app_home_opened")
     def home(event: dict[str, Any], client: WebClient) -> None:
         client.views_publish(user_id=event["user"], view={"type": "home", "blocks": [
@@ -258,3 +262,10 @@ def test_buttons_and_form_fields_can_be_named_by_their_labels(person: SlackPerso
     with pytest.raises(ChatError, match="no button 'Fly' on screen"):
         person.click_label("Fly")
     assert "Draft for Globex Inc: 12 USD" in text(person.submit())
+
+
+def test_a_mention_in_a_channel_is_an_app_mention_event(person: SlackPerson) -> None:
+    shown = text(person.mention("has acme paid?", "#sales")).splitlines()
+    assert shown == ["Paidup · #sales · only visible to you", "  Heard: @Paidup has acme paid?"]
+    typed = [m for m in person.state.messages("C0SALES") if m.via == "user"]
+    assert [m.text for m in typed] == ["<@U0PAIDUPBOT> has acme paid?"]
