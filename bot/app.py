@@ -245,7 +245,9 @@ class Paidup:
 
     @cached_property
     def invoicing(self) -> InvoicingService:
-        """Invoices from opportunities, approved in chat (issue 7)."""
+        """Invoices from opportunities, approved in chat (issue 7); in Teams when the bot is Teams only."""
+        if self.teams_only:
+            return self.teams_invoicing
         return InvoicingService(self.db, self.config, lambda: self.xero, lambda: self.salesforce, self.people,
                                 self.approvers, notifier=lambda: self.invoice_notifier)
 
@@ -266,7 +268,7 @@ class Paidup:
         """Overdue digests, payment notices and failed-sync alerts (``bot.services.alerts``), posted
         through ``alert_delivery``; the scheduler, `paidup alerts run` and the demo call its jobs.
         A bot set up for Teams only (TEAMS_APP_ID, no SLACK_BOT_TOKEN) posts them to Teams instead."""
-        if self.alerts_to_teams:
+        if self.teams_only:
             teams = self.config.teams
             return AlertService(self.db, self.config, lambda: self.sync, self.people,
                                 lambda: self.teams_alert_delivery,
@@ -276,7 +278,9 @@ class Paidup:
                             AlertChannels(slack.alerts_channel, slack.ops_channel))
 
     @property
-    def alerts_to_teams(self) -> bool:
+    def teams_only(self) -> bool:
+        """Set up for Microsoft Teams and not for Slack: alerts, and invoice drafts the recovery job
+        finishes, are told in Teams."""
         token = self.settings.slack_bot_token
         return bool(self.settings.teams_app_id) and not (token and token.get_secret_value())
 

@@ -62,7 +62,8 @@ def teams_config(teams: RunningTeams) -> AppConfig:
 def alerting(world: World, teams: RunningTeams) -> Iterator[TeamsAlerting]:  # noqa: F811
     settings = settings_for(world.settings.xero_api_url, world.settings.salesforce_login_url, **teams.settings())
     paidup = Paidup(settings, teams_config(teams), db=world.db)
-    assert paidup.alerts_to_teams and isinstance(paidup.alerts.delivery(), TeamsAlertDelivery)
+    assert paidup.teams_only and isinstance(paidup.alerts.delivery(), TeamsAlertDelivery)
+    assert paidup.invoicing is paidup.teams_invoicing  # the recovery job finishes Teams drafts in Teams
     assert paidup.sync.sync("salesforce").status == "ok" and paidup.sync.sync("xero").status == "ok"
     noon = datetime.combine(datetime.now(UTC).date(), time(12), tzinfo=UTC)
     config = paidup.config
