@@ -193,7 +193,7 @@ def test_the_readme_walkthrough_is_what_the_demo_shows(transcript: str) -> None:
         text = re.sub(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}\b", "DAY", text)
         return [line.rstrip() for line in text.strip().splitlines()]
 
-    assert undated(shown) == undated(run), "the README's walkthrough is stale: `.venv/bin/python -m bot.demo.walkthrough`"
+    assert undated(shown) == undated(run), "the README's walkthrough is stale: python -m bot.demo.walkthrough"
 
 
 def test_a_line_that_cannot_run_fails_the_script_and_the_database_is_kept(tmp_path: Path) -> None:
