@@ -236,11 +236,13 @@ def said(chat: DemoChat, line: str) -> str:
 
 
 def test_a_part_payment_is_noticed_with_what_remains(chat: DemoChat) -> None:
-    owed = amount_due(invoice("INV-0002"))
-    shown = said(chat, "pay INV-0002 1,000")
-    assert f"Xero recorded a payment of 1,000.00 USD on INV-0002 (authorised, {owed - 1000:,.2f} still due)" in shown
-    notice = f"Acme Corporation paid INV-0002: {money(Decimal(1000), 'USD')} — {money(owed - 1000, 'USD')} remains"
-    assert notice in shown.split("Paidup · DM\n", 1)[1].split("\n")[0]
+    """Sam Seller's customer pays part of an invoice: #receivables hears it; Sam's DM waits for him."""
+    owed = amount_due(invoice("INV-0090"))
+    shown = said(chat, "pay INV-0090 1,000")
+    assert f"Xero recorded a payment of 1,000.00 USD on INV-0090 (authorised, {owed - 1000:,.2f} still due)" in shown
+    notice = f"Hooli paid INV-0090: {money(Decimal(1000), 'USD')} — {money(owed - 1000, 'USD')} remains"
+    assert notice in shown.split("Paidup · #receivables\n", 1)[1].split("\n")[0]
+    assert "(a message for Sam Seller: `as seller` to read it)" in shown
 
 
 def test_chat_lines_that_cannot_be_done_say_why(chat: DemoChat) -> None:
@@ -265,3 +267,13 @@ def test_help_say_and_quit(chat: DemoChat) -> None:
     answer = said(chat, "say /paidup help")  # a DM, not the command: the bot reads it as words
     assert answer.startswith("Paidup · DM\n")
     assert chat.run("quit").stop and chat.prompt == "rita.rep › "
+
+
+def test_health_help_and_my_overdue_list(chat: DemoChat) -> None:
+    health = said(chat, "/paidup health")
+    assert health.startswith("Paidup · DM · only visible to you\n  Paidup health\n")
+    assert "✅ Xero: last good sync just now; 0 open failures" in health and "✅ Salesforce: last good sync" in health
+    assert "What Paidup answers" in said(chat, "/paidup help")
+    mine = said(chat, "/paidup overdue mine")
+    count, totals = overdue_totals(["acme", "globex", "obrien"])
+    assert "Overdue for Rita Rep" in mine and f"Rita Rep: {count} overdue, {totals}" in mine
