@@ -25,10 +25,12 @@ def test_help_in_a_dm_is_answered_in_the_dm(bot: RunningBot) -> None:
     assert answer.text.startswith("Paidup help") and "/paidup overdue mine" in str(answer.blocks)
 
 
-def test_a_question_before_the_answers_exist_gets_help_and_says_so(bot: RunningBot) -> None:
+def test_invoice_in_a_dm_offers_the_form(bot: RunningBot) -> None:
+    """A message gives no trigger to open a modal with: the answer is a button that opens it."""
     assert bot.post(bot.signer.message_im("U0REP0002", "invoice O'Brien & Sons")).status_code == 200
     [answer] = eventually(lambda: bot_answers_in_dm(bot, "U0REP0002"))
-    assert "The *invoice* answer is not available yet" in answer.blocks[0]["text"]["text"]
+    assert "open the form for “O'Brien &amp; Sons”" in answer.blocks[0]["text"]["text"]
+    assert answer.blocks[1]["elements"][0]["value"] == "q:O'Brien & Sons"
 
 
 def test_a_mention_is_answered_to_the_asker_only(bot: RunningBot) -> None:
