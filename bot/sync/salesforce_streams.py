@@ -11,12 +11,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import SalesforceConfig
 from bot.domain.names import name_key, website_domain
 from bot.store.mirror import SfAccount, SfOpportunity, SfOpportunityLine, SfUser
+from bot.store.upsert import insert_rows
 from bot.sync.engine import Page, Stored
 from bot.sync.failures import RecordFailure
 from integrations.salesforce.client import SalesforceClient
@@ -146,7 +147,7 @@ class OpportunityStream(SalesforceStream):
                   "total_price": li.total_price, "service_date": li.service_date, "sort_order": li.sort_order}
                  for o in opportunities for li in o.line_items if not li.is_deleted]
         if lines:
-            session.execute(insert(SfOpportunityLine.__table__), lines)
+            insert_rows(session, SfOpportunityLine.__table__, lines)
         return stored
 
 
@@ -176,7 +177,7 @@ class DeletionStream(SalesforceStream):
 def _write(session: Session, model: type, rows: list[dict[str, Any]], page: Page, targeted: bool) -> Stored:
     new, changed = _split(session, model, rows, targeted)
     if new:
-        session.execute(insert(model.__table__), new)
+        insert_rows(session, model.__table__, new)
     if changed:
         session.execute(update(model), changed)
     return Stored(created=len(new), updated=len(changed), synced_ids=[r["id"] for r in rows],

@@ -10,12 +10,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.events import InvoiceState, invoice_events, payment_event
 from bot.domain.names import email_domain, name_key
 from bot.store.mirror import XeroContact, XeroCreditNote, XeroInvoice, XeroInvoiceLine, XeroPayment
+from bot.store.upsert import insert_rows
 from bot.sync.engine import Page, Stored
 from bot.sync.failures import RecordFailure
 from integrations.xero import XeroClient
@@ -97,7 +98,7 @@ class ContactStream(XeroStream):
             elif known[contact.contact_id][1] != contact.updated_date_utc or self.ids:
                 changed.append(row)
         if new:
-            session.execute(insert(XeroContact.__table__), new)
+            insert_rows(session, XeroContact.__table__, new)
         if changed:
             session.execute(update(XeroContact), changed)
         stored.created, stored.updated = len(new), len(changed)
@@ -176,9 +177,9 @@ class InvoiceStream(XeroStream):
             session.execute(update(XeroInvoice), changed)
             session.execute(delete(XeroInvoiceLine).where(XeroInvoiceLine.invoice_id.in_(touched)))
         if new:
-            session.execute(insert(XeroInvoice.__table__), new)
+            insert_rows(session, XeroInvoice.__table__, new)
         if lines:
-            session.execute(insert(XeroInvoiceLine.__table__), lines)
+            insert_rows(session, XeroInvoiceLine.__table__, lines)
         stored.created, stored.updated = len(new), len(changed)
         touched_ids = set(touched)
         payments = [(p, i) for i in invoices if i.invoice_id in touched_ids for p in i.payments]
@@ -214,7 +215,7 @@ def store_payments(session: Session, payments: Sequence[Payment], now: datetime,
         elif payment.updated_date_utc is None or known[payment.payment_id][1] != payment.updated_date_utc:
             changed.append({k: v for k, v in row.items() if v is not None or k in ("reference",)})
     if new:
-        session.execute(insert(XeroPayment.__table__), new)
+        insert_rows(session, XeroPayment.__table__, new)
     if changed:
         session.execute(update(XeroPayment), changed)
     return events
@@ -253,7 +254,7 @@ class CreditNoteStream(XeroStream):
         new = [r for r in rows if r["id"] not in known]
         changed = [r for r in rows if r["id"] in known]
         if new:
-            session.execute(insert(XeroCreditNote.__table__), new)
+            insert_rows(session, XeroCreditNote.__table__, new)
         if changed:
             session.execute(update(XeroCreditNote), changed)
         return Stored(created=len(new), updated=len(changed), synced_ids=[r["id"] for r in rows],
