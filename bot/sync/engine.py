@@ -4,11 +4,17 @@ page, its failures, its events and the advanced cursor in one transaction.
 A crash between pages re-reads from the last committed cursor, never skips; a change seen twice
 is applied once (rows are compared with what is stored, events are de-duplicated). One sync per
 source runs at a time, across processes (a database lease).
+
+While a page is being stored, the next one is already being read (``Prefetch``: one page ahead,
+in a thread), so the platform's time to produce a page overlaps ours to store the last one. Pages
+are still stored one at a time, in order, each in its own transaction with its cursor.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -81,7 +87,7 @@ class RunSummary:
     failed: int = 0
     calls: int = 0
     seconds: float = 0.0
-    fetch_seconds: float = 0.0  # waiting for and reading pages (the platform, the network, parsing)
+    fetch_seconds: float = 0.0  # waiting for the next page (platform, network, parsing) beyond storing the last
     store_seconds: float = 0.0  # writing pages, failures, events and cursors to the database
     error: str | None = None
     error_kind: str | None = None
@@ -123,6 +129,62 @@ def save_cursor(session: Session, source: str, entity: str, cursor: str | None, 
 def reset_cursors(session: Session, source: str) -> None:
     for row in session.scalars(select(SyncCursor).where(SyncCursor.source == source)):
         row.cursor = None
+
+
+class Prefetch:
+    """Iterates ``pages`` one page ahead in a thread: while the caller stores page n, page n+1 is
+    read (the platform produces it meanwhile, and our thread waits on the socket without the GIL).
+    At most one page waits in the queue, so memory stays flat; the producer's exception comes out
+    of ``next()`` in order, after the pages before it. Leaving the ``with`` block stops the
+    producer and closes the page generator in its own thread."""
+
+    def __init__(self, pages: Iterable[Page]) -> None:
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, args=(pages,), name="sync-prefetch", daemon=True)
+
+    def __enter__(self) -> Prefetch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+    def __iter__(self) -> Iterator[Page]:
+        return self
+
+    def __next__(self) -> Page:
+        kind, value = self._queue.get()
+        if kind == "error":
+            raise value
+        if kind == "end":
+            self._queue.put(("end", None))  # next() after the end stays at the end
+            raise StopIteration
+        return value
+
+    def _produce(self, pages: Iterable[Page]) -> None:
+        iterator = iter(pages)
+        try:
+            for page in iterator:
+                if not self._put(("page", page)):
+                    return
+            self._put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer (which classifies it), never lost
+            self._put(("error", exc))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+
+    def _put(self, item: tuple[str, Any]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
 
 class SyncEngine:
@@ -167,8 +229,17 @@ class SyncEngine:
                     full: bool) -> None:
         with self.db.session() as s:
             cursor = None if full else load_cursor(s, stream.source, stream.entity)
+        with Prefetch(stream.pages(cursor)) as pages:
+            self._store_pages(stream, pages, summary, progress, token)
+        finish = getattr(stream, "finish", None)  # optional: a last word once every page is stored
+        with self.db.session() as s:
+            if finish is not None:
+                summary.add(stream.entity, Stored(), finish(s, self.clock()))
+            save_cursor(s, stream.source, stream.entity, None, self.clock(), full=full)
+
+    def _store_pages(self, stream: Stream, pages: Prefetch, summary: RunSummary, progress: Progress | None,
+                     token: str) -> None:
         stored_so_far = 0
-        pages = iter(stream.pages(cursor))
         while True:
             fetching = time.perf_counter()
             page = next(pages, None)
@@ -189,11 +260,6 @@ class SyncEngine:
             if progress is not None:
                 progress(stream.entity, stored_so_far)
             self.db.renew_lease(f"sync:{stream.source}", token, LEASE_TTL)
-        finish = getattr(stream, "finish", None)  # optional: a last word once every page is stored
-        with self.db.session() as s:
-            if finish is not None:
-                summary.add(stream.entity, Stored(), finish(s, self.clock()))
-            save_cursor(s, stream.source, stream.entity, None, self.clock(), full=full)
 
     def _start(self, source: str, kind: str, now: datetime) -> int:
         with self.db.session() as s:
