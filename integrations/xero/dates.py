@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -24,6 +25,12 @@ def parse_xero_datetime(value: Any) -> Any:
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if not isinstance(value, str):
         return value
+    parsed = _datetime_from_text(value)
+    return value if parsed is None else parsed
+
+
+@lru_cache(maxsize=16_384)  # a page repeats its dates (invoice dates, due dates): parse each text once
+def _datetime_from_text(value: str) -> datetime | None:
     match = _MS_DATE.match(value.strip())
     if match:
         return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
@@ -31,7 +38,7 @@ def parse_xero_datetime(value: Any) -> Any:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        return value
+        return None
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -39,8 +46,17 @@ def parse_xero_date(value: Any) -> Any:
     """A date from a Xero value (``/Date(...)/`` midnight UTC, ``2018-10-20`` or ``2018-10-20T00:00:00``)."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
+    if isinstance(value, str):
+        parsed_date = _date_from_text(value)
+        return value if parsed_date is None else parsed_date
     parsed = parse_xero_datetime(value)
     return parsed.astimezone(UTC).date() if isinstance(parsed, datetime) else parsed
+
+
+@lru_cache(maxsize=4_096)
+def _date_from_text(value: str) -> date | None:
+    parsed = _datetime_from_text(value)
+    return parsed.astimezone(UTC).date() if parsed is not None else None
 
 
 def format_ms_date(value: date | datetime) -> str:
