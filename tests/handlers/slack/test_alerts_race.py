@@ -67,11 +67,7 @@ def test_two_paidup_processes_post_the_digest_once(alerting: AlertWorld) -> None
                                   stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=90) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], outputs
-    printed = "".join(out for out, _ in outputs)
+    printed = "".join(out for out, _ in outputs)  # one posted, the other skipped (busy or already posted)
     assert printed.count(f"posted: overdue digest to {ALERTS}: 8 invoices, 3 owners") == 1, printed
     assert printed.count("posted: overdue list to Rita Rep (U0REP0001) by DM: 4 invoices") == 1
     assert len(alerting.posted(ALERTS)) == 1 and len(alerting.slack.state.dm_with(demo.SELLER.slack_id)) == 1
-    third = subprocess.run([str(PAIDUP), "alerts", "run", "overdue"], env=env, capture_output=True, text=True,
-                           timeout=90)
-    assert third.returncode == 0 and "already posted for" in third.stdout
-    assert len(alerting.posted(ALERTS)) == 1
