@@ -8,6 +8,8 @@
     approve_draft {draft}           → approve an invoice draft (four-eyes and approvers by the service)
     reject_draft {draft, reason}    → reject it with the reason typed on the card
     remind_when_paid {invoices}     → a chat message at each payment on them (the card stays)
+    overdue_snooze {invoice}        → left out of overdue digests for 7 days (the card stays)
+    overdue_promise {invoice, pay_by} → left out of digests until the promised day
 """
 
 from __future__ import annotations
@@ -17,10 +19,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handlers.slack.answers.status import StatusDesk
-from handlers.teams.alert_actions import ignore_failure, remind_when_paid, retry_failure
+from handlers.teams.alert_actions import (
+    ignore_failure,
+    promise_to_pay,
+    remind_when_paid,
+    retry_failure,
+    snooze_invoice,
+)
 from handlers.teams.answers import card_buttons
 from handlers.teams.cards.accounts import PICK_VERB
-from handlers.teams.cards.alerts import IGNORE_VERB, RETRY_VERB
+from handlers.teams.cards.alerts import IGNORE_VERB, PROMISE_VERB, RETRY_VERB, SNOOZE_VERB
 from handlers.teams.cards.common import CardReply
 from handlers.teams.cards.status import REMIND_VERB, status_reply
 from handlers.teams.invoicing.cards import APPROVE_VERB, REJECT_VERB
@@ -43,7 +51,8 @@ def pick_account(turn: Turn, data: Mapping[str, Any]) -> CardReply:
 
 
 ACTIONS: dict[str, Action] = {PICK_VERB: pick_account, RETRY_VERB: retry_failure, IGNORE_VERB: ignore_failure,
-                              APPROVE_VERB: approve_draft, REJECT_VERB: reject_draft, REMIND_VERB: remind_when_paid}
+                              APPROVE_VERB: approve_draft, REJECT_VERB: reject_draft, REMIND_VERB: remind_when_paid,
+                              SNOOZE_VERB: snooze_invoice, PROMISE_VERB: promise_to_pay}
 
 
 def run_action(turn: Turn, verb: str, data: Mapping[str, Any]) -> CardReply | None:

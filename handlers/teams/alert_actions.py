@@ -5,6 +5,7 @@ retries; either way the card is replaced, in place, by the failure as it stands 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from bot.services.alerts import AlertService, FailureOutcome
@@ -55,3 +56,39 @@ def remind_when_paid(turn: Turn, data: Mapping[str, Any]) -> CardReply:
     return CardReply(watched_text([n or "an invoice" for _, n in watch.invoices],
                                   [n or "the invoice" for n in watch.already_paid]).replace("I'll DM you",
                                                                                             "I'll tell you"))
+
+
+def _follow_up(turn: Turn, data: Mapping[str, Any], act: Callable[[AlertService, str], str]) -> CardReply:
+    service, invoice = turn.services.find("alerts"), data.get("invoice")
+    if not isinstance(service, AlertService):
+        return CardReply(NOT_AVAILABLE)
+    if not isinstance(invoice, str) or not invoice or len(invoice) > 100:
+        return CardReply("That button doesn't name an invoice.")
+    try:
+        return CardReply(act(service, invoice))
+    except FollowUpRefused as exc:
+        return CardReply(str(exc))
+
+
+def snooze_invoice(turn: Turn, data: Mapping[str, Any]) -> CardReply:
+    """"Snooze 7 days" under an invoice in a digest: left out of digests for a week (the card stays)."""
+    def snooze(service: AlertService, invoice: str) -> str:
+        done = service.snooze(invoice, turn.user_key)
+        return (f"Snoozed {done.invoice_number or 'the invoice'} ({done.account_name}) until "
+                f"{done.until.isoformat()}: it stays out of overdue digests until then.")
+
+    return _follow_up(turn, data, snooze)
+
+
+def promise_to_pay(turn: Turn, data: Mapping[str, Any]) -> CardReply:
+    """"Promised to pay" with a date: left out of digests up to that day."""
+    def promise(service: AlertService, invoice: str) -> str:
+        try:
+            pay_by = date.fromisoformat(str(data.get("pay_by") or ""))
+        except ValueError:
+            return "Pick the date the customer promised."
+        done = service.promise(invoice, turn.user_key, pay_by)
+        return (f"Noted: {done.account_name} promised to pay {done.invoice_number or 'the invoice'} by "
+                f"{done.until.isoformat()}. It stays out of overdue digests until then.")
+
+    return _follow_up(turn, data, promise)

@@ -7,7 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from microsoft_teams.cards import AdaptiveCard, ExecuteAction, Fact, FactSet, TextBlock
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    DateInput,
+    ExecuteAction,
+    Fact,
+    FactSet,
+    ShowCardAction,
+    TextBlock,
+)
 
 from bot.services.alerts.port import AllClear, FailedRecordAlert, OverdueDigest, PaymentNotice, SourceOutage
 from handlers.slack.blocks.alerts import REASONS, SOURCE_NAMES, failure_headline, payment_headline
@@ -18,7 +27,8 @@ from handlers.teams.cards.common import CardReply, card_content, cut, plain, sub
 from handlers.teams.cards.overdue import overdue_line
 
 RETRY_VERB, IGNORE_VERB = "sync_failure_retry", "sync_failure_ignore"
-DIGEST_LINES_MAX = 40  # invoice lines in one digest card; the rest are counted
+SNOOZE_VERB, PROMISE_VERB = "overdue_snooze", "overdue_promise"
+DIGEST_LINES_MAX = 25  # invoice lines, each with its buttons, in one card within Teams' 28 KB; the rest counted
 ERROR_SHOWN_MAX = 1500
 
 
@@ -45,7 +55,8 @@ def digest_card(digest: OverdueDigest) -> CardReply:
             body.append(TextBlock(text=f"**{plain(group.owner_name)}**: {group.count} overdue, "
                                        f"{money_list(group.totals)}", wrap=True, spacing="Medium"))
         for invoice in group.invoices[:DIGEST_LINES_MAX - shown]:
-            body.append(TextBlock(text=overdue_line(invoice), wrap=True, spacing="None"))
+            body += [TextBlock(text=overdue_line(invoice), wrap=True, spacing="Small"),
+                     follow_up_buttons(invoice.invoice_id)]
             shown += 1
     if report.count > shown:
         body.append(TextBlock(text=f"…and {report.count - shown} more overdue invoices: ask me “overdue all”.",
@@ -56,6 +67,16 @@ def digest_card(digest: OverdueDigest) -> CardReply:
         notes += f" {digest.hidden} snoozed or promised to pay not shown."
     body.append(TextBlock(text=notes, wrap=True, is_subtle=True, size="Small"))
     return _card(digest_text(digest), body)
+
+
+def follow_up_buttons(invoice_id: str) -> ActionSet:
+    """"Snooze 7 days" and "Promised to pay" (a date, then Save) under an invoice in a digest."""
+    data = {"invoice": invoice_id}
+    promise = AdaptiveCard(body=[DateInput(id="pay_by", label="The customer promised to pay by", is_required=True,
+                                           error_message="Pick the date the customer promised.")],
+                           actions=[ExecuteAction(title="Save", verb=PROMISE_VERB, data=data)])
+    return ActionSet(actions=[ExecuteAction(title="Snooze 7 days", verb=SNOOZE_VERB, data=data),
+                              ShowCardAction(title="Promised to pay", card=promise)], spacing="None")
 
 
 def all_clear_card(clear: AllClear) -> CardReply:
