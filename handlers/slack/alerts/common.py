@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
 
 from bot.services.alerts import AlertService, FailureOutcome
 from bot.services.alerts.follow_ups import FollowUpRefused
@@ -26,6 +27,19 @@ def alert_service(services: SlackServices, respond: Respond) -> AlertService | N
 def tell(respond: Respond, text: str) -> None:
     """A reply only the person who clicked sees; the alert itself stays as it is."""
     respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def note_in_thread(client: WebClient, channel: str, thread_ts: str, text: str) -> None:
+    """A note under a digest posted in a channel (a DM needs none: the person knows what they did)."""
+    if channel[:1] in ("C", "G") and thread_ts:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+
+
+def digest_thread(body: dict[str, Any]) -> tuple[str, str]:
+    """(channel, thread ts) of the digest message a click came from (a continuation: its parent)."""
+    message = body.get("message") or {}
+    channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or "")
+    return channel, str(message.get("thread_ts") or message.get("ts") or "")
 
 
 def clicker(body: dict[str, Any]) -> str:

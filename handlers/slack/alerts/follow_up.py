@@ -10,8 +10,8 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.services.alerts.follow_ups import FollowUpRefused
-from handlers.slack.alerts.common import alert_service, clicker, tell
-from handlers.slack.blocks.alerts import promise_modal
+from handlers.slack.alerts.common import alert_service, clicker, digest_thread, note_in_thread, tell
+from handlers.slack.blocks.alerts import follow_up_note, promise_modal
 from handlers.slack.blocks.digest import FOLLOW_UP_ACTION, PROMISE, SNOOZE
 from handlers.slack.blocks.status import mrkdwn_escape
 from handlers.slack.services import SlackServices
@@ -27,9 +27,10 @@ def follow_up(services: SlackServices) -> Callable[..., None]:
         service = alert_service(services, respond)
         if service is None or not invoice_id or kind not in (SNOOZE, PROMISE):
             return
+        channel, thread_ts = digest_thread(body)
         if kind == PROMISE:
-            channel = str((body.get("channel") or {}).get("id") or "")
-            client.views_open(trigger_id=body["trigger_id"], view=promise_modal(invoice_id, channel, service.today()))
+            client.views_open(trigger_id=body["trigger_id"],
+                              view=promise_modal(invoice_id, channel, thread_ts, service.today()))
             return
         try:
             snoozed = service.snooze(invoice_id, clicker(body))
@@ -39,5 +40,6 @@ def follow_up(services: SlackServices) -> Callable[..., None]:
         number = mrkdwn_escape(snoozed.invoice_number or "The invoice")
         tell(respond, f"Snoozed {number} ({mrkdwn_escape(snoozed.account_name)}) until "
                       f"{snoozed.until.isoformat()}: it stays out of overdue digests until then.")
+        note_in_thread(client, channel, thread_ts, follow_up_note(snoozed, clicker(body)))
 
     return on_follow_up

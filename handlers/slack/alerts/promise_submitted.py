@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 
 from bot.services.alerts import AlertService
 from bot.services.alerts.follow_ups import FollowUpRefused
-from handlers.slack.blocks.alerts import PROMISE_BLOCK, PROMISE_DATE, PROMISE_VIEW
+from handlers.slack.alerts.common import note_in_thread
+from handlers.slack.blocks.alerts import PROMISE_BLOCK, PROMISE_DATE, PROMISE_VIEW, follow_up_note
 from handlers.slack.blocks.help import not_available_text
 from handlers.slack.blocks.status import mrkdwn_escape
 from handlers.slack.services import SlackServices
@@ -22,7 +23,7 @@ CALLBACK = PROMISE_VIEW
 
 def promise_submitted(services: SlackServices) -> Callable[..., None]:
     def on_promise(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        invoice_id, _, channel = str(view.get("private_metadata", "")).partition("|")
+        invoice_id, channel, thread_ts = [*str(view.get("private_metadata", "")).split("|"), "", ""][:3]
         picked = (((view.get("state") or {}).get("values") or {}).get(PROMISE_BLOCK) or {}).get(PROMISE_DATE) or {}
         service = services.find("alerts")
         if not isinstance(service, AlertService):
@@ -42,5 +43,6 @@ def promise_submitted(services: SlackServices) -> Callable[..., None]:
             client.chat_postEphemeral(channel=channel, user=user, text=(
                 f"Noted: {mrkdwn_escape(promise.account_name)} promised to pay {number} by "
                 f"{promise.until.isoformat()}. It stays out of overdue digests until then."))
+            note_in_thread(client, channel, thread_ts, follow_up_note(promise, user))
 
     return on_promise

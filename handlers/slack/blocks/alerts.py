@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.services.alerts.follow_ups import FollowUp
 from bot.services.alerts.port import FailedRecordAlert, PaymentNotice, SourceOutage
 from handlers.slack.blocks.digest import SlackMessage
 from handlers.slack.blocks.status import cut, mrkdwn_escape
@@ -93,9 +94,19 @@ def outage_message(outage: SourceOutage) -> SlackMessage:
                                                                  "last good sync until it is fixed.")])
 
 
-def promise_modal(invoice_id: str, reply_to: str, today: date) -> dict[str, Any]:
-    """"Mark as promised to pay": pick the date; ``reply_to`` is where to confirm (a channel id)."""
-    return {"type": "modal", "callback_id": PROMISE_VIEW, "private_metadata": f"{invoice_id}|{reply_to}",
+def follow_up_note(follow_up: FollowUp, user_id: str) -> str:
+    """For the digest's thread, so the channel sees who is on it."""
+    number = mrkdwn_escape(follow_up.invoice_number or "an invoice")
+    name = mrkdwn_escape(follow_up.account_name)
+    if follow_up.kind == "snooze":
+        return f"<@{user_id}> snoozed {number} ({name}) until {follow_up.until.isoformat()}."
+    return f"<@{user_id}>: {name} promised to pay {number} by {follow_up.until.isoformat()}."
+
+
+def promise_modal(invoice_id: str, reply_to: str, thread_ts: str, today: date) -> dict[str, Any]:
+    """"Mark as promised to pay": pick the date; ``reply_to`` and ``thread_ts`` say where the digest
+    is (a confirmation for the person there, a note in its thread)."""
+    return {"type": "modal", "callback_id": PROMISE_VIEW, "private_metadata": f"{invoice_id}|{reply_to}|{thread_ts}",
             "title": {"type": "plain_text", "text": "Promised to pay"},
             "submit": {"type": "plain_text", "text": "Save"}, "close": {"type": "plain_text", "text": "Cancel"},
             "blocks": [{"type": "input", "block_id": PROMISE_BLOCK,

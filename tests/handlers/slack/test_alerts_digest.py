@@ -90,6 +90,8 @@ def test_snooze_hides_an_invoice_for_seven_days(alerting: AlertWorld) -> None:  
     until = today + timedelta(days=6)
     assert reply.text == (f"Snoozed INV-0060 (O'Brien &amp; Sons Ltd) until {until.isoformat()}: it stays out "
                           "of overdue digests until then.")
+    [note] = eventually(lambda: alerting.slack.state.thread(ALERTS, digest.ts))  # the channel sees who is on it
+    assert note.text == f"<@{REP}> snoozed INV-0060 (O'Brien &amp; Sons Ltd) until {until.isoformat()}."
     start = alerting.clock.now
     for days, shown in ((1, False), (6, False), (7, True)):
         alerting.clock.now = start + timedelta(days=days)
@@ -119,6 +121,8 @@ def test_promised_to_pay_asks_for_a_date_and_hides_the_invoice_until_then(alerti
     assert ok.status_code == 200
     reply = ephemeral_reply(alerting, SELLER, before)
     assert reply.channel == ALERTS and "promised to pay INV-0010 by" in reply.text
+    [note] = eventually(lambda: alerting.slack.state.thread(ALERTS, digest.ts))
+    assert note.text == f"<@{SELLER}>: Acme Logistics GmbH promised to pay INV-0010 by {(today + timedelta(days=3))}."
     alerting.clock.advance(days=3)
     alerting.alerts.run_overdue()
     assert "INV-0010" not in numbers(seen(alerting.posted(ALERTS)[-1]))

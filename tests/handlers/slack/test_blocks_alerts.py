@@ -78,7 +78,7 @@ def test_failure_and_outage_messages() -> None:
                           "Reconnect Xero: run `paidup connect xero` (or check XERO_CLIENT_ID/SECRET).", AT, 3, "open")
     assert outage_message(outage).text.startswith("Xero sync is down: Paidup cannot sign in. Reconnect Xero")
     assert "3 failed syncs since 2026-11-30 09:00 UTC" in str(outage_message(outage).blocks)
-    assert check_view(promise_modal("i1", "C0ALERTS", TODAY)) == []
+    assert check_view(promise_modal("i1", "C0ALERTS", "1.0001", TODAY)) == []
 
 
 def test_delivery_threads_a_long_digest_and_paces_each_channel(running_slack: RunningSlack) -> None:
