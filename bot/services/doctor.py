@@ -86,14 +86,23 @@ def check_credentials(settings: Settings) -> list[Check]:
     need("secrets", _is_set(settings.secret_key), "PAIDUP_SECRET_KEY",
          "set PAIDUP_SECRET_KEY (e.g. the output of `python -c \"from cryptography.fernet import Fernet; "
          "print(Fernet.generate_key().decode())\"`); it encrypts stored OAuth tokens")
-    need("slack", _is_set(settings.slack_bot_token), "SLACK_BOT_TOKEN",
-         "install the Slack app (see `paidup manifest`) and copy its Bot User OAuth Token (xoxb-...)")
-    if _is_set(settings.slack_app_token):
-        checks.append(Check("slack", "ok", "SLACK_APP_TOKEN is set: Socket Mode"))
+    if settings.teams_app_id or _is_set(settings.teams_app_password):
+        need("teams", bool(settings.teams_app_id) and _is_set(settings.teams_app_password),
+             "TEAMS_APP_ID and TEAMS_APP_PASSWORD",
+             "copy the Azure Bot's Microsoft App ID and a client secret (README: Microsoft Teams)")
+        need("teams", bool(settings.teams_tenant_id), "TEAMS_TENANT_ID",
+             "set your Entra tenant id: new bots are single-tenant (README: Microsoft Teams)", "warn")
+    if settings.teams_app_id and not _is_set(settings.slack_bot_token):
+        checks.append(Check("slack", "ok", "not set up: Paidup serves Microsoft Teams only"))
     else:
-        need("slack", _is_set(settings.slack_signing_secret), "SLACK_SIGNING_SECRET (HTTP mode)",
-             "copy the Signing Secret from the Slack app's Basic Information page, or set SLACK_APP_TOKEN "
-             "for Socket Mode")
+        need("slack", _is_set(settings.slack_bot_token), "SLACK_BOT_TOKEN",
+             "install the Slack app (see `paidup manifest`) and copy its Bot User OAuth Token (xoxb-...)")
+        if _is_set(settings.slack_app_token):
+            checks.append(Check("slack", "ok", "SLACK_APP_TOKEN is set: Socket Mode"))
+        else:
+            need("slack", _is_set(settings.slack_signing_secret), "SLACK_SIGNING_SECRET (HTTP mode)",
+                 "copy the Signing Secret from the Slack app's Basic Information page, or set SLACK_APP_TOKEN "
+                 "for Socket Mode")
     need("xero", bool(settings.xero_client_id) and _is_set(settings.xero_client_secret),
          "XERO_CLIENT_ID and XERO_CLIENT_SECRET", "create a Xero app (README: Xero) and set both")
     need("xero", _is_set(settings.xero_webhook_key), "XERO_WEBHOOK_KEY",
