@@ -94,8 +94,9 @@ class OverdueDigestJob:
             result.failed.append(f"DM to {group.owner_name}: could not look up their chat user ({exc})")
             return
         if owner is None or owner.chat_user_id is None:
-            who = owner.email if owner and owner.email else group.owner_id
-            result.skipped.append(f"DM to {group.owner_name}: no chat user with their email ({who})")
+            why = (f"no chat user with their email ({owner.email})" if owner and owner.email and owner.active
+                   else "inactive in Salesforce" if owner and not owner.active else "no email in Salesforce")
+            result.skipped.append(f"DM to {group.owner_name}: {why}")
             return
         alert = OverdueDigest(report.today, owner_report(report, group), group.owner_name, 0,
                               self.config.alerts.overdue.min_days_overdue)

@@ -46,6 +46,7 @@ class Owner:
     name: str
     email: str | None
     chat_user_id: str | None
+    active: bool = True
 
 
 class OwnerFinder:
@@ -64,7 +65,7 @@ class OwnerFinder:
                 return None
             name, email, active = user.name, user.email, user.is_active
         if not active:
-            return Owner(sf_user_id, name, email, None)
+            return Owner(sf_user_id, name, email, None, active=False)
         delivery = self.delivery()
         known = self.people.chat_users_for(sf_user_id, delivery.platform)
         if known:

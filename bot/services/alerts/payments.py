@@ -55,7 +55,7 @@ def paid_invoice(db: Database, invoice_id: str) -> PaidInvoice | None:
             .outerjoin(XeroContact, XeroContact.id == XeroInvoice.contact_id)
             .outerjoin(AccountLink, AccountLink.xero_contact_id == XeroInvoice.contact_id)
             .outerjoin(SfAccount, and_(SfAccount.id == AccountLink.sf_account_id, SfAccount.is_deleted.is_(False)))
-            .where(XeroInvoice.id == invoice_id).order_by(SfAccount.id)).first()
+            .where(XeroInvoice.id == invoice_id).order_by(SfAccount.id.is_(None), SfAccount.id)).first()
         if row is None:
             return None
         number, currency, due, contact_name, account_name, account_owner = row
