@@ -73,9 +73,9 @@ class TeamsBot:
             if reply is None:
                 return
             card_id = turn.activity.reply_to_id
-            if card_id:
+            if card_id and reply.card is not None:  # a new card replaces the one pressed
                 turn.update(card_id, reply)
-            else:
+            else:  # words for the person: the card stays
                 turn.reply(reply)
             return
         text = message_text(turn.activity.text)

@@ -222,3 +222,13 @@ def test_health_after_a_sync(synced: RunningTeamsBot, rita: TeamsUser) -> None:
     assert sources[0].startswith("✅ **Xero**: last good sync just now; 0 open failures; quota left: ")
     assert sources[1].startswith("✅ **Salesforce**: last good sync just now; 0 open failures")
     assert reply.activity["summary"] == "Paidup health: both sources synced recently, no open failures."
+
+
+def test_a_fallback_press_that_only_has_words_leaves_the_card(synced: RunningTeamsBot, rita: TeamsUser) -> None:
+    choice = synced.ask(rita, "acme")
+    gone = synced.channel.submit(rita, {"verb": "pick_account", "account": "sf:001000000000000XYZ"},
+                                 reply_to=choice.id)
+    assert synced.post(gone).status_code == 200
+    assert synced.teams.state.calls_of("PUT") == [] and choice.cards[0]["actions"]  # the choice card is untouched
+    said = synced.teams.state.in_conversation(synced.channel.personal(rita))[-1]
+    assert "no longer in the mirror" in said.activity["text"]
