@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.config import AppConfig
 from bot.domain.aging import local_today
 from bot.services.alerts.alert_log import AlertLog
-from bot.services.alerts.follow_ups import hidden_invoices
+from bot.services.alerts.follow_ups import hidden_invoices, missed_promises
 from bot.services.alerts.jobs import AlertChannels, JobResult, OwnerFinder
 from bot.services.alerts.port import AlertDelivery, AllClear, OverdueDigest, Recipient
 from bot.services.overdue import OverdueInvoice, OverdueReport, OverdueService, OwnerOverdue
@@ -69,10 +69,11 @@ class OverdueDigestJob:
         report, hidden = self.report()
         period = report.today.isoformat()
         minimum = self.config.alerts.overdue.min_days_overdue
+        missed = missed_promises(self.db, report.today)
         if self.channels.alerts is None:
             result.skipped.append("the channel digest: no alerts channel in app.yml (slack.alerts_channel)")
         elif report.count or self.config.alerts.overdue.all_clear:
-            alert = (OverdueDigest(report.today, report, None, hidden, minimum) if report.count
+            alert = (OverdueDigest(report.today, report, None, hidden, minimum, missed) if report.count
                      else AllClear(report.today, hidden))
             what = (f"overdue digest to {self.channels.alerts}: {report.count} invoices, {len(report.groups)} owners"
                     if report.count else f"all clear to {self.channels.alerts}")
@@ -82,10 +83,11 @@ class OverdueDigestJob:
             result.skipped.append("the channel digest: nothing overdue (alerts.overdue.all_clear is off)")
         if self.config.alerts.overdue.dm_owners:
             for group in report.groups:
-                self._dm_owner(result, report, group, period)
+                self._dm_owner(result, report, group, period, missed)
         return result
 
-    def _dm_owner(self, result: JobResult, report: OverdueReport, group: OwnerOverdue, period: str) -> None:
+    def _dm_owner(self, result: JobResult, report: OverdueReport, group: OwnerOverdue, period: str,
+                  missed: dict[str, date]) -> None:
         if group.owner_id is None:
             return  # Unassigned: only in the channel digest
         try:
@@ -99,7 +101,7 @@ class OverdueDigestJob:
             result.skipped.append(f"DM to {group.owner_name}: {why}")
             return
         alert = OverdueDigest(report.today, owner_report(report, group), group.owner_name, 0,
-                              self.config.alerts.overdue.min_days_overdue)
+                              self.config.alerts.overdue.min_days_overdue, missed)
         self._post(result, f"owner:{group.owner_id}", period, Recipient("person", owner.chat_user_id), alert,
                    f"overdue list to {group.owner_name} ({owner.chat_user_id}) by DM: {group.count} invoices",
                    kind=OWNER_DM)

@@ -76,6 +76,17 @@ def hidden_invoices(db: Database, today: date) -> dict[str, InvoiceFollowUp]:
     return hidden
 
 
+def missed_promises(db: Database, today: date) -> dict[str, date]:
+    """Invoices whose customer promised to pay by a day now past: {invoice id: the latest such date}."""
+    with db.session() as s:
+        rows = s.execute(select(InvoiceFollowUp.invoice_id, InvoiceFollowUp.until).where(
+            InvoiceFollowUp.kind == "promise", InvoiceFollowUp.until < today)).all()
+    missed: dict[str, date] = {}
+    for invoice_id, until in rows:
+        missed[invoice_id] = max(until, missed.get(invoice_id, until))
+    return missed
+
+
 def watch(db: Database, invoice_ids: Iterable[str], user_id: str, now: datetime) -> Watch:
     """"Remind me when paid" for these invoices; paid ones are reported, not watched."""
     ids = list(dict.fromkeys(invoice_ids))

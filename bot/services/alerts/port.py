@@ -7,7 +7,8 @@ plain data: no Block Kit, no Adaptive Cards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
 
@@ -44,6 +45,7 @@ class OverdueDigest:
     owner_name: str | None
     hidden: int  # overdue invoices left out: snoozed or promised to pay
     min_days_overdue: int
+    missed_promises: Mapping[str, date] = field(default_factory=dict)  # invoice id → the promised day, past
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.services.alerts.port import AllClear, OverdueDigest
@@ -35,12 +36,14 @@ def follow_up_value(kind: str, invoice_id: str) -> str:
     return f"{kind}|{invoice_id}"
 
 
-def invoice_block(invoice: OverdueInvoice, n: int) -> dict[str, Any]:
+def invoice_block(invoice: OverdueInvoice, n: int, promised: date | None = None) -> dict[str, Any]:
     number = mrkdwn_escape(invoice.number or "(no number)")
     linked = f"<{invoice.xero_url}|{number}>" if invoice.xero_url else number
     days = f"{invoice.days_overdue} day{'s' if invoice.days_overdue != 1 else ''}"
     text = (f"{linked} {mrkdwn_escape(cut(invoice.account_name, 80))}: {invoice.amount_due.formatted()} "
             f"{invoice.amount_due.currency}, *{days} overdue* (due {invoice.due_date.isoformat()})")
+    if promised is not None:
+        text += f" · promised by {promised.isoformat()}, not paid"
     options = [{"text": {"type": "plain_text", "text": "Snooze 7 days"},
                 "value": follow_up_value(SNOOZE, invoice.invoice_id)},
                {"text": {"type": "plain_text", "text": "Mark as promised to pay"},
@@ -107,7 +110,7 @@ def digest_messages(digest: OverdueDigest) -> list[SlackMessage]:
             block = owner_block(item, owners)
             owners += 1
         else:
-            block = invoice_block(item, invoices)
+            block = invoice_block(item, invoices, digest.missed_promises.get(item.invoice_id))
             invoices += 1
         if len(pages[-1]) >= BLOCKS_MAX or chars + _size(block) > CHARACTERS_MAX:
             if len(pages) > THREAD_MESSAGES_MAX:

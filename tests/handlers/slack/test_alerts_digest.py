@@ -128,7 +128,9 @@ def test_promised_to_pay_asks_for_a_date_and_hides_the_invoice_until_then(alerti
     assert "INV-0010" not in numbers(seen(alerting.posted(ALERTS)[-1]))
     alerting.clock.advance(days=1)
     alerting.alerts.run_overdue()
-    assert "INV-0010" in numbers(seen(alerting.posted(ALERTS)[-1]))
+    back = seen(alerting.posted(ALERTS)[-1])
+    assert "INV-0010" in numbers(back)
+    assert f"· promised by {(today + timedelta(days=3)).isoformat()}, not paid" in back  # the promise was broken
 
 
 def test_all_clear_is_posted_only_when_configured(alerting: AlertWorld) -> None:  # noqa: F811
