@@ -1,4 +1,4 @@
-"""Covering indexes for reports: invoices by contact and currency, invoices and payments by date.
+"""Indexes for reports: invoices by contact and currency, invoices and payments by date, deals by invoice number.
 
 Revision ID: 0002
 Revises: 0001
@@ -21,9 +21,11 @@ def upgrade() -> None:
     op.create_index("ix_xero_invoices_type_date", "xero_invoices", ["type", "date", "currency", "status", "total"])
     op.create_index("ix_xero_payments_date", "xero_payments",
                     ["date", "status", "currency", "amount", "invoice_id", "payment_type"])
+    op.create_index("ix_sf_opportunities_invoice_number", "sf_opportunities", ["xero_invoice_number"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sf_opportunities_invoice_number", table_name="sf_opportunities")
     op.drop_index("ix_xero_payments_date", table_name="xero_payments")
     op.drop_index("ix_xero_invoices_type_date", table_name="xero_invoices")
     op.drop_index("ix_xero_invoices_report", table_name="xero_invoices")
