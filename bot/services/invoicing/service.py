@@ -303,8 +303,7 @@ class InvoicingService:
         """The same submission again: report the draft as it is, finish one a crash left behind, or
         (after Xero refused it) try again with what the person has now."""
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             status, stale = draft.status, self.clock() - draft.updated_at > RESUME_AFTER
             if status == states.FAILED:
                 if not claim(s, draft, (states.FAILED,), states.SUBMITTING, self.clock(), last_error=None):
@@ -320,8 +319,8 @@ class InvoicingService:
 
     def _create_in_xero(self, draft_id: int, user_id: str, entered: InvoiceInput | None) -> SubmitOutcome:
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None and draft.status == states.SUBMITTING
+            draft = _load(s, draft_id)
+            assert draft.status == states.SUBMITTING
             if entered is None:
                 entered = input_of(draft)
             try:
@@ -334,13 +333,11 @@ class InvoicingService:
             invoice = self._xero().create_invoice(payload, idempotency_key=key)
         except XeroError as exc:
             with self.db.session() as s:
-                draft = s.get(InvoiceDraft, draft_id)
-                assert draft is not None
+                draft = _load(s, draft_id)
                 return self._refused(s, draft, user_id, exc, entered)
         self.checkpoint("xero_created")
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             warnings = self._adopt_totals(s, draft, invoice, user_id)
             if not claim(s, draft, (states.SUBMITTING,), states.AWAITING_APPROVAL, self.clock(),
                          xero_invoice_id=invoice.invoice_id, xero_invoice_number=invoice.invoice_number,
@@ -439,8 +436,8 @@ class InvoicingService:
 
     def _finish_approval(self, draft_id: int, user_id: str) -> DecisionOutcome:
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None and draft.status == states.APPROVING and draft.xero_invoice_id
+            draft = _load(s, draft_id)
+            assert draft.status == states.APPROVING and draft.xero_invoice_id
             invoice_id, key = draft.xero_invoice_id, xero_key(draft, "authorise")
         try:
             invoice = self._xero().authorise_invoice(invoice_id, idempotency_key=key)
@@ -449,8 +446,7 @@ class InvoicingService:
         self.checkpoint("xero_authorised")
         warnings = self._after_authorised(draft_id, invoice, key)
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             if not claim(s, draft, (states.APPROVING,), states.APPROVED, self.clock(), decided_by=user_id,
                          decided_at=self.clock(), xero_updated_at=invoice.updated_date_utc,
                          xero_invoice_number=invoice.invoice_number, last_error="; ".join(warnings) or None):
@@ -472,8 +468,7 @@ class InvoicingService:
             except XeroError as exc:
                 warnings.append(f"Xero did not email the invoice: {exc}")
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             opportunity_id = draft.opportunity_id
             url = xero_url(s, invoice.invoice_id)
         if opportunity_id:
@@ -512,8 +507,8 @@ class InvoicingService:
 
     def _finish_rejection(self, draft_id: int, user_id: str) -> DecisionOutcome:
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None and draft.status == states.REJECTING
+            draft = _load(s, draft_id)
+            assert draft.status == states.REJECTING
             invoice_id, key = draft.xero_invoice_id, xero_key(draft, "delete")
         if invoice_id:
             try:
@@ -525,8 +520,7 @@ class InvoicingService:
                 return self._back_to_waiting(draft_id, user_id, "reject", exc)
         self.checkpoint("xero_deleted")
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             if not claim(s, draft, (states.REJECTING,), states.REJECTED, self.clock(), decided_at=self.clock()):
                 return self._lost_race(s, draft_id)
             audit(s, draft, user_id, "rejected", self.clock(), reason=draft.reject_reason, xero_deleted=invoice_id)
@@ -564,8 +558,7 @@ class InvoicingService:
         if changed is not None:
             return changed
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             fill(draft, entered, self._price(s, entered), self.line_amount_types)
             audit(s, draft, user_id, "edit_started", self.clock(), total_before=str(before.total.amount),
                   total_after=str(draft.total))
@@ -573,8 +566,8 @@ class InvoicingService:
 
     def _finish_edit(self, draft_id: int, user_id: str, before: DraftSummary | None) -> DecisionOutcome:
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None and draft.status == states.UPDATING and draft.xero_invoice_id
+            draft = _load(s, draft_id)
+            assert draft.status == states.UPDATING and draft.xero_invoice_id
             invoice_id, key = draft.xero_invoice_id, xero_key(draft, "update")
             new = _new_invoice(draft, draft.xero_contact_id or "")
             changes = InvoiceUpdate(contact=new.contact, line_items=new.line_items, date=new.date,
@@ -586,8 +579,7 @@ class InvoicingService:
             return self._back_to_waiting(draft_id, user_id, "edit", exc, restore=before)
         self.checkpoint("xero_updated")
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             warnings = self._adopt_totals(s, draft, invoice, user_id)
             if not claim(s, draft, (states.UPDATING,), states.AWAITING_APPROVAL, self.clock(),
                          xero_updated_at=invoice.updated_date_utc, sub_total=draft.sub_total,
@@ -620,8 +612,7 @@ class InvoicingService:
 
     def _lost_race(self, s: Session, draft_id: int) -> DecisionOutcome:
         s.expire_all()
-        draft = s.get(InvoiceDraft, draft_id)
-        assert draft is not None
+        draft = _load(s, draft_id)
         result = summary(s, draft)
         who = f" by <@{draft.decided_by}>" if draft.decided_by else ""
         if draft.status in states.FINAL:
@@ -634,8 +625,7 @@ class InvoicingService:
                          restore: DraftSummary | None = None) -> DecisionOutcome:
         """Xero refused (or didn't answer): the draft waits for a decision again, with the reason."""
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             if not isinstance(exc, XeroValidationError):
                 draft.last_error = str(exc)  # stays transitional: the same key finishes it once (recover)
                 audit(s, draft, user_id, f"{what}_xero_unavailable", self.clock(), error=str(exc))
@@ -668,15 +658,14 @@ class InvoicingService:
         """Someone changed the Xero draft since Paidup last saw it: adopt Xero's version (so nothing is
         overwritten), put the draft back to waiting and say what changed."""
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None and draft.xero_invoice_id
+            draft = _load(s, draft_id)
+            assert draft.xero_invoice_id
             invoice_id, seen = draft.xero_invoice_id, draft.xero_updated_at
         try:
             invoice = self._xero().get_invoice(invoice_id)
         except XeroError as exc:  # nothing was sent to Xero yet: the draft simply waits again
             with self.db.session() as s:
-                draft = s.get(InvoiceDraft, draft_id)
-                assert draft is not None
+                draft = _load(s, draft_id)
                 claim(s, draft, (claimed,), states.AWAITING_APPROVAL, self.clock(), decided_by=None,
                       last_error=f"Xero could not be reached to check the draft: {exc}")
                 return DecisionOutcome(False, "xero_error", f"Xero could not be reached to check the draft first "
@@ -684,8 +673,7 @@ class InvoicingService:
         if seen is not None and invoice.updated_date_utc == seen and invoice.status == "DRAFT":
             return None
         with self.db.session() as s:
-            draft = s.get(InvoiceDraft, draft_id)
-            assert draft is not None
+            draft = _load(s, draft_id)
             changes = _differences(draft, invoice)
             if invoice.status != "DRAFT":
                 target, words = states.FAILED, f"it is {invoice.status} in Xero now"
@@ -746,6 +734,13 @@ class InvoicingService:
     def _tell(self, draft: DraftSummary, event: str) -> None:
         self._refresh_card(draft)
         self._notify(lambda n: n.tell_requester(draft, event))
+
+
+def _load(s: Session, draft_id: int) -> InvoiceDraft:
+    draft = s.get(InvoiceDraft, draft_id)
+    if draft is None:
+        raise LookupError(f"invoice draft {draft_id} does not exist")
+    return draft
 
 
 # --- Xero payloads -------------------------------------------------------------------------

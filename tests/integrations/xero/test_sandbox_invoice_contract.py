@@ -6,21 +6,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from integrations.xero.sandbox import TEST_SCOPES
+from tests.integrations.xero import test_xero_sandbox
 from tests.integrations.xero.conftest import XeroRig
+
+api = test_xero_sandbox.api  # the fixture: raw API calls with a token and the tenant header
 
 LINE = {"Description": "Pilot", "Quantity": 1, "UnitAmount": 1000, "AccountCode": "200", "TaxType": "OUTPUT"}
 DRAFT = {"Invoices": [{"Type": "ACCREC", "Contact": {"Name": "Contract Customer"}, "DueDate": "2030-01-31",
                        "LineItems": [LINE]}]}
-
-
-@pytest.fixture
-def api(rig: XeroRig) -> httpx.Client:
-    token = rig.state.issue_tokens(TEST_SCOPES).access_token
-    rig.http.headers.update({"Authorization": f"Bearer {token}", "xero-tenant-id": rig.state.tenant_id,
-                             "Accept": "application/json"})
-    rig.http.base_url = httpx.URL(rig.url + "/api.xro/2.0/")
-    return rig.http
 
 
 def create(api: httpx.Client, key: str, body: dict = DRAFT) -> httpx.Response:
