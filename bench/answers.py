@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -257,11 +258,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--same-process", action="store_true",
                         help="serve the bot in this process, sharing the GIL with the client and the stand-in")
+    parser.add_argument("--pace", nargs="+", choices=tuple(PACES), default=list(PACES),
+                        help="answer: an asker waits for the answer before the next question; ack: only for the "
+                             "ack (both by default, one after the other, on the same bot)")
+    parser.add_argument("--app-yml", type=Path, default=ROOT / "app.yml")
     parser.add_argument("--serve-bot", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--slack-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bot:
-        serve_bot(args.serve_bot, args.slack_url)
+        serve_bot(args.serve_bot, args.slack_url, args.app_yml)
         return
 
     with tempfile.TemporaryDirectory(prefix="paidup-bench-") as tmp:
@@ -286,10 +291,10 @@ def bench_settings(slack_url: str, database_url: str) -> Settings:
                     XERO_API_URL=NOWHERE, XERO_IDENTITY_URL=NOWHERE, SALESFORCE_LOGIN_URL=NOWHERE)
 
 
-def serve_bot(database_url: str, slack_url: str) -> None:
+def serve_bot(database_url: str, slack_url: str, app_yml: Path) -> None:
     """Child process: Paidup's HTTP endpoint over the mirror; print its URL; stop on "quit"."""
     db = Database(database_url)
-    paidup = Paidup(bench_settings(slack_url, database_url), load_app_config(ROOT / "app.yml"), db=db)
+    paidup = Paidup(bench_settings(slack_url, database_url), load_app_config(app_yml), db=db)
     paidup.resolver.refresh()
     with LoopbackServer(paidup.web_app(slack=paidup.slack_endpoint())) as server:
         print(json.dumps({"url": server.url}), flush=True)
@@ -298,39 +303,124 @@ def serve_bot(database_url: str, slack_url: str) -> None:
                 break
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def bot_endpoint(paidup: Paidup, slack_url: str, same_process: bool) -> Iterator[str]:
-    """The bot's base URL: in a child process (so the client's threads don't share its GIL), or here."""
+def bot_endpoint(paidup: Paidup, slack_url: str, same_process: bool, app_yml: Path) -> Iterator[tuple[str, int]]:
+    """The bot's base URL and pid: in a child process (so the client's threads don't share its GIL), or here."""
     if same_process:
         with LoopbackServer(paidup.web_app(slack=paidup.slack_endpoint())) as server:
-            yield server.url
+            yield server.url, os.getpid()
         return
     child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve-bot", paidup.db.url,
-                              "--slack-url", slack_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                              "--slack-url", slack_url, "--app-yml", str(app_yml)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        yield json.loads(child.stdout.readline())["url"]
+        yield json.loads(child.stdout.readline())["url"], child.pid
     finally:
         child.communicate("quit\n", timeout=30)
 
 
-def run(db: Database, mirror: Mirror, args: argparse.Namespace) -> None:
-    state, slack_app = create_slack_sandbox()
-    landed: dict[str, float] = {}
-    bodies: dict[str, str] = {}
-    lock = threading.Lock()
+PACES = {
+    "answer": "each of the {n} askers waits for the answer before asking again ({n} questions outstanding)",
+    "ack": "the next question goes as soon as an ack comes back ({n} HTTP requests outstanding; answers may queue)",
+}
 
-    def on_change(change) -> None:
+
+class Landings:
+    """When each DM channel's first response_url answer reached the stand-in (and its text)."""
+
+    def __init__(self) -> None:
+        self.at: dict[str, float] = {}
+        self.text: dict[str, str] = {}
+        self.events: dict[str, threading.Event] = {}
+        self.lock = threading.Lock()
+
+    def expect(self, channel: str) -> threading.Event:
+        with self.lock:
+            return self.events.setdefault(channel, threading.Event())
+
+    def on_change(self, change) -> None:
         message = change.message
         if change.kind == "message_posted" and message is not None and message.via == "response_url":
             at = time.perf_counter()
-            with lock:
-                landed.setdefault(message.channel, at)
-                bodies.setdefault(message.channel, message.text)
+            with self.lock:
+                if message.channel not in self.at:
+                    self.at[message.channel], self.text[message.channel] = at, message.text
+                event = self.events.setdefault(message.channel, threading.Event())
+            event.set()
 
-    state.subscribe(on_change)
+
+def ask_all(events_url: str, signer: SlackRequestSigner, asked: list[tuple[str, str, int]], landings: Landings,
+            args: argparse.Namespace, pace: str, first_user: int, bot_pid: int) -> dict:
+    """Send every question with ``args.in_flight`` askers; the figures of one pacing."""
+    users = [f"U{first_user + n:08d}" for n in range(len(asked))]
+    sent: dict[str, float] = {}
+    acks: list[tuple[int, float]] = []
+    with httpx.Client(limits=httpx.Limits(max_connections=args.in_flight)) as client:
+
+        def ask(n: int) -> None:
+            channel = dm_channel_id(users[n])
+            landed = landings.expect(channel)
+            request = signer.slash_command(users[n], asked[n][1])
+            start = time.perf_counter()
+            sent[channel] = start
+            response = post_signed(events_url, request, client=client)
+            acks.append((response.status_code, (time.perf_counter() - start) * 1000))
+            if pace == "answer":
+                landed.wait(30)
+
+        wall, cpu, bot_cpu = time.perf_counter(), time.process_time(), cpu_seconds(bot_pid)
+        with ThreadPoolExecutor(args.in_flight) as pool:
+            list(pool.map(ask, range(len(asked))))
+        deadline = time.monotonic() + 30
+        while any(channel not in landings.at for channel in sent) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        wall, cpu, bot_cpu = (time.perf_counter() - wall, time.process_time() - cpu,
+                              cpu_seconds(bot_pid) - bot_cpu)
+    answer_ms = {channel: (landings.at[channel] - start) * 1000 for channel, start in sent.items()
+                 if channel in landings.at}
+    by_kind = {kind: [answer_ms[dm_channel_id(users[n])] for n, (k, _, _) in enumerate(asked)
+                      if k == kind and dm_channel_id(users[n]) in answer_ms]
+               for kind in ("exact", "normalised", "fuzzy", "invoice")}
+    cards = sum(1 for channel in sent if not landings.text.get(channel, "No ").startswith(("Paidup help", "No ")))
+    return {"wall": wall, "cpu": cpu, "bot_cpu": bot_cpu, "acks": acks, "answers": list(answer_ms.values()),
+            "by_kind": by_kind, "cards": cards}
+
+
+def print_pacing(pace: str, figures: dict, count: int, args: argparse.Namespace, bare_ms: list[float],
+                 same_process: bool) -> None:
+    ack_ms = [ms for _, ms in figures["acks"]]
+    answer_ms = figures["answers"]
+    statuses = Counter(status for status, _ in figures["acks"])
+    wall = figures["wall"]
+    print(f"\n{count} status questions, {args.in_flight} in flight: {PACES[pace].format(n=args.in_flight)}")
+    client = "" if same_process else f"; this process (client + stand-in) {figures['cpu']:.2f} s"
+    print(f"  {wall:.2f} s ({count / wall:.0f} questions/s); the bot used {figures['bot_cpu']:.2f} s CPU "
+          f"({figures['bot_cpu'] / count * 1000:.1f} ms a question){client}")
+    print(f"  acks: {dict(statuses)}; answers landed at the stand-in: {len(answer_ms)}/{count} "
+          f"({figures['cards']} status cards)")
+    print(line("ack (HTTP response)", ack_ms, verdict(percentile(ack_ms, 95), GOALS["ack"])))
+    if answer_ms:
+        print(line("answer (at response_url)", answer_ms, verdict(percentile(answer_ms, 95), GOALS["answer"])))
+        for kind, values in figures["by_kind"].items():
+            if values:
+                print(line(f"  answer, {kind} names", values))
+        print(f"  answer / bare SELECT: p50 {percentile(answer_ms, 50) / percentile(bare_ms, 50):.0f}x, "
+              f"p95 {percentile(answer_ms, 95) / percentile(bare_ms, 95):.0f}x")
+
+
+def run(db: Database, mirror: Mirror, args: argparse.Namespace) -> None:
+    state, slack_app = create_slack_sandbox()
+    landings = Landings()
+    state.subscribe(landings.on_change)
     asked = questions(mirror, args.questions, args.seed)
     with LoopbackServer(slack_app) as slack_server:
-        paidup = Paidup(bench_settings(slack_server.url, db.url), load_app_config(ROOT / "app.yml"), db=db)
+        paidup = Paidup(bench_settings(slack_server.url, db.url), load_app_config(args.app_yml), db=db)
         started = time.perf_counter()
         paidup.resolver.refresh()
         print(f"  name index built in {time.perf_counter() - started:.2f} s (once per changed mirror)", flush=True)
@@ -357,59 +447,24 @@ def run(db: Database, mirror: Mirror, args: argparse.Namespace) -> None:
                 bare_ms.append((time.perf_counter() - started) * 1000)
 
         signer = SlackRequestSigner(SIGNING_SECRET, sandbox_url=slack_server.url)
-        with bot_endpoint(paidup, slack_server.url, args.same_process) as bot_url, \
-                httpx.Client(limits=httpx.Limits(max_connections=args.in_flight)) as client:
+        results: dict[str, dict] = {}
+        with bot_endpoint(paidup, slack_server.url, args.same_process, args.app_yml) as (bot_url, bot_pid):
             events_url = bot_url + "/slack/events"
-            warm = post_signed(events_url, signer.slash_command("U0REP0001", "help"), client=client)
+            warm = post_signed(events_url, signer.slash_command("U0REP0001", "help"))
             if warm.status_code != 200:
                 raise SystemExit(f"the bot did not answer /paidup help: HTTP {warm.status_code} {warm.text[:200]}")
-            sent: dict[str, float] = {}
-            acks: list[tuple[int, float]] = []
-
-            def ask(n: int) -> None:
-                user = f"U{n + 1:08d}"
-                request = signer.slash_command(user, asked[n][1])
-                start = time.perf_counter()
-                sent[dm_channel_id(user)] = start
-                response = post_signed(events_url, request, client=client)
-                acks.append((response.status_code, (time.perf_counter() - start) * 1000))
-
-            wall, cpu = time.perf_counter(), time.process_time()
-            with ThreadPoolExecutor(args.in_flight) as pool:
-                list(pool.map(ask, range(len(asked))))
-            deadline = time.monotonic() + 30
-            while len(landed) < len(asked) and time.monotonic() < deadline:
-                time.sleep(0.01)
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            for n, pace in enumerate(args.pace):
+                results[pace] = ask_all(events_url, signer, asked, landings, args, pace, 1 + n * len(asked), bot_pid)
         paidup.resolver.wait_for_rebuild()
 
-    ack_ms = [ms for _, ms in acks]
-    answer_ms = [(landed[channel] - start) * 1000 for channel, start in sent.items() if channel in landed]
-    statuses = Counter(status for status, _ in acks)
-    cards = sum(1 for channel in sent if channel in bodies and not bodies[channel].startswith(("Paidup help", "No ")))
-    print(f"\n{len(asked)} status questions, {args.in_flight} in flight, over HTTP (signed slash commands) "
-          f"in {wall:.2f} s ({len(asked) / wall:.0f}/s); this process (client + stand-in) used {cpu:.2f} s CPU")
-    print(f"  acks: {dict(statuses)}; answers landed at the stand-in: {len(answer_ms)}/{len(asked)} "
-          f"({cards} status cards)")
-    print(f"  resolved to the asked account: {dict(sorted(outcomes.items()))}")
-    print(line("ack (HTTP response)", ack_ms, verdict(percentile(ack_ms, 95), GOALS["ack"])))
-    if answer_ms:
-        print(line("answer (at response_url)", answer_ms, verdict(percentile(answer_ms, 95), GOALS["answer"])))
-    if answer_ms:
-        for kind in ("exact", "normalised", "fuzzy", "invoice"):
-            by_kind = [(landed[dm_channel_id(f"U{n + 1:08d}")] - sent[dm_channel_id(f"U{n + 1:08d}")]) * 1000
-                       for n, (asked_kind, _, _) in enumerate(asked)
-                       if asked_kind == kind and dm_channel_id(f"U{n + 1:08d}") in landed]
-            if by_kind:
-                print(line(f"  answer, {kind} names", by_kind))
+    print(f"\n  resolved to the asked account: {dict(sorted(outcomes.items()))}")
     print(line("name resolution alone", resolution_ms, verdict(percentile(resolution_ms, 95), GOALS["resolution"])))
     print(line("bare indexed SELECT", bare_ms))
     print(f"    plan: {plan}")
-    if answer_ms:
-        print(f"  answer / bare SELECT: p50 {percentile(answer_ms, 50) / percentile(bare_ms, 50):.0f}x, "
-              f"p95 {percentile(answer_ms, 95) / percentile(bare_ms, 95):.0f}x "
-              "(the answer also resolves the name, reads payments, credit notes, opportunities and freshness, "
-              "renders Block Kit and makes two HTTP trips)")
+    for pace, figures in results.items():
+        print_pacing(pace, figures, len(asked), args, bare_ms, args.same_process)
+    print("\n  (an answer also resolves the name, reads payments, credit notes, opportunities and freshness, "
+          "renders Block Kit and makes two HTTP trips)")
 
 
 if __name__ == "__main__":
