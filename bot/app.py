@@ -249,7 +249,8 @@ class Paidup:
         if self.teams_only:
             return self.teams_invoicing
         return InvoicingService(self.db, self.config, lambda: self.xero, lambda: self.salesforce, self.people,
-                                self.approvers, notifier=lambda: self.invoice_notifier)
+                                self.approvers, notifier=lambda: self.invoice_notifier,
+                                refresh_mirror=lambda ids: self.sync.fetch_records("invoices", ids))
 
     @cached_property
     def slack_client(self) -> WebClient:

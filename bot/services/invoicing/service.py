@@ -103,7 +103,8 @@ class InvoicingService:
     def __init__(self, db: Database, config: AppConfig, xero: Callable[[], XeroClient],
                  salesforce: Callable[[], SalesforceClient], people: PeopleService, approvers: Approvers,
                  notifier: Callable[[], InvoiceNotifier] | None = None, clock: Callable[[], datetime] = utcnow,
-                 checkpoint: Checkpoint | None = None) -> None:
+                 checkpoint: Checkpoint | None = None,
+                 refresh_mirror: Callable[[list[str]], object] | None = None) -> None:
         self.db = db
         self.config = config
         self._xero = xero
@@ -115,6 +116,7 @@ class InvoicingService:
         # A seam between a Xero call and the commit that records it: tests stop a thread here to
         # prove a crash at that point ends with one invoice.
         self.checkpoint: Checkpoint = checkpoint or (lambda step: None)
+        self._refresh_mirror = refresh_mirror  # fetch these Xero invoices into the mirror now (answers see them)
 
     @property
     def line_amount_types(self) -> str:
@@ -456,6 +458,7 @@ class InvoicingService:
                   xero_status=invoice.status, warnings=warnings)
             result = summary(s, draft)
         self._tell(result, "approved")
+        self._refresh([invoice.invoice_id])
         message = f"Approved: {result.xero_invoice_number} is AUTHORISED in Xero."
         return DecisionOutcome(True, "approved", message, result, warnings=warnings)
 
@@ -725,6 +728,14 @@ class InvoicingService:
         except Exception:  # a chat hiccup never undoes an invoice
             log.exception("invoicing.notify_failed")
             return None
+
+    def _refresh(self, invoice_ids: list[str]) -> None:
+        if self._refresh_mirror is None:
+            return
+        try:
+            self._refresh_mirror(invoice_ids)
+        except Exception:  # the next sync brings it anyway
+            log.exception("invoicing.mirror_refresh_failed", extra={"invoices": invoice_ids})
 
     def _refresh_card(self, draft: DraftSummary) -> None:
         ref = draft.approval_message

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from bot.store.mirror import XeroInvoice
 from bot.store.state import AccountLink, AuditEntry
 from integrations import demo_data as demo
 from integrations.slack_sandbox import check_message_blocks
@@ -73,6 +74,12 @@ def test_usd_happy_path_submit_then_approve(invoicing_bot: RunningBot, world: Wo
     assert told and "was approved by" in told[-1].text and check_message_blocks(told[-1].blocks) == []
     [draft] = drafts(bot)
     assert draft.status == "approved" and draft.decided_by == FINANCE and draft.total == Decimal("16390.00")
+
+    def mirrored() -> tuple[str, Decimal] | None:  # the mirror has it at once: "has Acme paid?" shows it
+        with bot.paidup.db.session() as s:
+            row = s.get(XeroInvoice, created[0]["InvoiceID"])
+            return (row.status, row.total) if row is not None else None
+    assert eventually(mirrored) == ("AUTHORISED", Decimal("16390.00"))
     with bot.paidup.db.session() as s:
         actions = [a.action for a in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == ["submitted", "xero_draft_created", "approval_started", "approved"]
