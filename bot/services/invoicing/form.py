@@ -39,7 +39,7 @@ from bot.store.mirror import (
 from bot.store.state import AccountLink, InvoiceDraft, LinkSuggestion
 
 REVENUE_TYPES = ("REVENUE", "SALES", "OTHERINCOME")
-MAX_LINES = 12  # a modal holds 100 blocks; each line takes six
+MAX_LINES = 10  # a Slack modal holds 100 blocks; each line takes seven there
 OPTIONS_SHOWN = 50
 
 

@@ -15,12 +15,13 @@ from typing import Any
 
 from bot.domain.money import format_money
 from bot.services.invoicing import DraftSummary, InvoiceForm, InvoiceInput, LineInput, SubmitOutcome
+from bot.services.invoicing.form import MAX_LINES as FORM_LINES
 from bot.services.invoicing.model import Choice, Totals
 from bot.services.invoicing.service import Picker
 from handlers.slack.blocks.status import cut, mrkdwn_escape
 from handlers.slack.invoicing import ids
 
-MAX_LINES = 10  # six inputs per line; a modal holds 100 blocks
+MAX_LINES = FORM_LINES  # seven blocks per line; a modal holds 100 blocks
 AMOUNT_TYPES_WORDS = {"Exclusive": "amounts exclusive of tax", "Inclusive": "amounts include tax",
                       "NoTax": "no tax"}
 

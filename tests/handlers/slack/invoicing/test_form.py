@@ -223,3 +223,18 @@ def test_the_message_shortcut_opens_the_form_for_the_deal_it_names(invoicing_bot
     assert bot.post(bot.signer.message_action(REP, "create_invoice_from_message", message)).status_code == 200
     form = modal_after(bot, REP)
     assert form.definition["callback_id"] == "invoice_form" and STARK.name in blocks_of(form)
+
+
+def test_a_long_opportunity_fits_the_modal(invoicing_bot: RunningBot, world: World) -> None:
+    bot = invoicing_bot
+    add_opportunity(world, "Acme Corporation - Many seats", "acme", demo.REP, "USD",
+                    [("SEAT", str(n), "240.00", None) for n in range(1, 13)])
+    assert bot.paidup.sync.sync("salesforce").status == "ok"
+    form = slash(bot, "invoice Many seats")
+    assert "Only the first 10 of 12 line items fit; add the rest in Xero." in blocks_of(form)
+    assert "line_l10_quantity" in blocks_of(form) and "line_l11_quantity" not in blocks_of(form)
+    assert len(form.definition["blocks"]) <= 100 and "invoice_add_line" not in blocks_of(form)
+    ack, _ = submit(bot, REP, form)
+    assert ack["response_action"] == "update", ack
+    [invoice] = xero_invoices(world, "Acme Corporation - Many seats")
+    assert len(invoice["LineItems"]) == 10 and invoice["SubTotal"] == Decimal("13200.00")  # 55 seats × 240
