@@ -14,11 +14,11 @@ from bot.services.invoicing.model import (
     MessageRef,
     SubmitOutcome,
 )
-from bot.services.invoicing.ports import ApproverDirectory, InvoiceNotifier, NoGroups, NoNotifier
+from bot.services.invoicing.ports import ApproverCheck, ApproverDirectory, InvoiceNotifier, NoGroups, NoNotifier
 from bot.services.invoicing.service import FormOutcome, InvoicingService, Picker
 
 __all__ = [
-    "NEW_CONTACT", "ApproverDirectory", "Approvers", "DecisionOutcome", "DraftSummary", "FieldError", "FormOutcome",
-    "InvoiceForm", "InvoiceInput", "InvoiceNotifier", "InvoicingService", "LineInput", "MessageRef", "NoGroups",
-    "NoNotifier", "Picker", "SubmitOutcome",
+    "NEW_CONTACT", "ApproverCheck", "ApproverDirectory", "Approvers", "DecisionOutcome", "DraftSummary", "FieldError",
+    "FormOutcome", "InvoiceForm", "InvoiceInput", "InvoiceNotifier", "InvoicingService", "LineInput", "MessageRef",
+    "NoGroups", "NoNotifier", "Picker", "SubmitOutcome",
 ]

@@ -2,7 +2,8 @@
 
 A Slack adapter implements them with chat.postMessage / chat.update / DMs and usergroups.users.list;
 a Teams adapter with its own calls. A message the adapter may change later comes back as an opaque
-``MessageRef`` that the service stores with the draft.
+``MessageRef`` that the service stores with the draft. Words the service returns may name a person
+as ``<@user id>``; each adapter renders that token its own way (a Slack mention, a Teams name).
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ class InvoiceNotifier(Protocol):
         """Tell the person who asked for the invoice: ``submitted``, ``approved``, ``rejected`` (with the
         reason and a way to fix and resubmit) or ``edited``."""
         ...
+
+
+class ApproverCheck(Protocol):
+    """Who may approve: ``Approvers`` (app.yml approvers and approver groups) or an adapter's own rule."""
+
+    def is_approver(self, user_id: str) -> bool: ...
 
 
 class ApproverDirectory(Protocol):

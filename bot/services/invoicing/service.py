@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from bot.config import AppConfig
 from bot.services.invoicing import form as forms
 from bot.services.invoicing import states
-from bot.services.invoicing.approvers import Approvers
 from bot.services.invoicing.drafts import (
     audit,
     claim,
@@ -50,7 +49,7 @@ from bot.services.invoicing.model import (
     Totals,
     XeroChange,
 )
-from bot.services.invoicing.ports import InvoiceNotifier, NoNotifier
+from bot.services.invoicing.ports import ApproverCheck, InvoiceNotifier, NoNotifier
 from bot.services.invoicing.totals import compute
 from bot.services.invoicing.validate import field_for_xero_message, validate
 from bot.services.people import PeopleService, ProfileLookup
@@ -101,7 +100,7 @@ class _Step:
 
 class InvoicingService:
     def __init__(self, db: Database, config: AppConfig, xero: Callable[[], XeroClient],
-                 salesforce: Callable[[], SalesforceClient], people: PeopleService, approvers: Approvers,
+                 salesforce: Callable[[], SalesforceClient], people: PeopleService, approvers: ApproverCheck,
                  notifier: Callable[[], InvoiceNotifier] | None = None, clock: Callable[[], datetime] = utcnow,
                  checkpoint: Checkpoint | None = None,
                  refresh_mirror: Callable[[list[str]], object] | None = None) -> None:
