@@ -38,7 +38,7 @@ def test_a_payment_via_webhook_is_told_to_the_owner_at_once(alerting: AlertWorld
     started = time.monotonic()
     alerting.world.xero.record_payment("INV-0043")  # Globex's; the account is Rita's
     [notice] = eventually(lambda: dms(alerting, REP), timeout=10)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 8  # no scheduler runs here: only the webhook path can have sent it
     assert notice == f"Globex, Inc. paid INV-0043: ${owed:,.2f} USD — fully paid"
     [dm] = [m for m in alerting.slack.state.dm_with(REP) if m.text == notice]
     assert check_message_blocks(dm.blocks) == [] and "shortcode=!pD3mo" in seen(dm)
