@@ -13,10 +13,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from bot.domain.intents import InvoiceIntent
-from bot.services.invoicing import InvoicingService
+from bot.services.invoicing import InvoiceInput, InvoicingService, LineInput
+from bot.services.invoicing.form import MAX_LINES
 from bot.services.invoicing.service import FormOutcome
 from bot.services.people import PeopleService, ProfileLookup
 from handlers.slack.questions import Question
@@ -30,7 +32,16 @@ from handlers.teams.invoicing.cards import (
     humanise,
     picker_card,
 )
-from handlers.teams.invoicing.form import PRICE_TASK, FormMeta, closing_message, dialog, form_card, read_input
+from handlers.teams.invoicing.form import (
+    ADD_LINE_TASK,
+    PRICE_TASK,
+    REMOVE_LINE_TASK,
+    FormMeta,
+    closing_message,
+    dialog,
+    form_card,
+    read_input,
+)
 from handlers.teams.turn import Turn
 
 SERVICE = "teams_invoicing"  # the Paidup property: InvoicingService with Teams approvers and notifier
@@ -104,7 +115,9 @@ def submit_form(turn: Turn, data: Mapping[str, Any]) -> dict[str, Any]:
     if service is None or meta is None:
         return closing_message(NOT_AVAILABLE if service is None else "That form has expired: open it again.")
     entered = read_input(meta, dict(data))
-    if data.get("task") == PRICE_TASK:
+    task = data.get("task")
+    if task in (PRICE_TASK, ADD_LINE_TASK, REMOVE_LINE_TASK):
+        meta, entered = _reshaped(service, meta, entered, task, data.get("remove"))
         return _again(turn, service, meta, entered, [])
     known_sender(turn, service)
     if meta.mode == "edit" and meta.draft_id is not None:
@@ -120,6 +133,20 @@ def submit_form(turn: Turn, data: Mapping[str, Any]) -> dict[str, Any]:
     return closing_message(f"Invoice draft {draft.xero_invoice_number or draft.id} for {draft.contact_name}: {total}, "
                            "created in Xero as a DRAFT and sent to finance for approval. I'll tell you when it is "
                            "decided.")
+
+
+def _reshaped(service: InvoicingService, meta: FormMeta, entered: InvoiceInput, task: object,
+              remove: object) -> tuple[FormMeta, InvoiceInput]:
+    """The form with a line added (the defaults from app.yml) or one removed, as entered so far."""
+    if task == ADD_LINE_TASK and len(meta.lines) < MAX_LINES:
+        key = meta.new_key()
+        xero = service.config.xero
+        line = LineInput(key, "", Decimal(1), None, None, xero.default_account_code, xero.default_tax_type)
+        return meta.with_lines([*meta.lines, (key, None)]), replace(entered, lines=[*entered.lines, line])
+    if task == REMOVE_LINE_TASK and len(meta.lines) > 1:
+        kept = [(k, i) for k, i in meta.lines if k != remove]
+        return meta.with_lines(kept), replace(entered, lines=[line for line in entered.lines if line.key != remove])
+    return meta, entered
 
 
 def _again(turn: Turn, service: InvoicingService, meta: FormMeta, entered: Any, errors: list) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from microsoft_teams.cards import (
+    ActionSet,
     AdaptiveCard,
     Choice,
     ChoiceSetInput,
@@ -22,12 +23,12 @@ from microsoft_teams.cards import (
 
 from bot.domain.money import format_money
 from bot.services.invoicing import FieldError, InvoiceForm, InvoiceInput, LineInput
+from bot.services.invoicing.form import MAX_LINES
 from handlers.teams.cards.common import ADAPTIVE_CARD, card_content, cut, plain
 from handlers.teams.invoicing.cards import SUBMIT_TASK
 
-PRICE_TASK = "price_invoice"
+PRICE_TASK, ADD_LINE_TASK, REMOVE_LINE_TASK = "price_invoice", "add_invoice_line", "remove_invoice_line"
 LINE_FIELDS = ("description", "quantity", "unit_amount", "discount_rate", "account_code", "tax_type")
-MAX_LINES = 30
 AMOUNT_TYPES = {"Exclusive": "tax exclusive", "Inclusive": "tax inclusive", "NoTax": "no tax"}
 
 
@@ -41,9 +42,16 @@ class FormMeta:
     draft_id: int | None = None
     lines: list[tuple[str, str | None]] = field(default_factory=list)  # (key, Xero item code)
 
-    def data(self, task: str) -> dict[str, Any]:
+    def data(self, task: str, **more: Any) -> dict[str, Any]:
         return {"task": task, "mode": self.mode, "opportunity": self.opportunity_id, "submission": self.submission,
-                "draft": self.draft_id, "lines": [[k, i] for k, i in self.lines]}
+                "draft": self.draft_id, "lines": [[k, i] for k, i in self.lines], **more}
+
+    def with_lines(self, lines: list[tuple[str, str | None]]) -> FormMeta:
+        return FormMeta(self.mode, self.opportunity_id, self.submission, self.draft_id, lines)
+
+    def new_key(self) -> str:
+        used = {key for key, _ in self.lines}
+        return next(f"t{n}" for n in range(1, MAX_LINES + 2) if f"t{n}" not in used)
 
     @classmethod
     def read(cls, data: dict[str, Any]) -> FormMeta | None:
@@ -93,7 +101,7 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def line_inputs(form: InvoiceForm, line: LineInput, n: int, errors: dict[str, str]) -> list[Any]:
+def line_inputs(form: InvoiceForm, meta: FormMeta, line: LineInput, n: int, errors: dict[str, str]) -> list[Any]:
     key = f"line:{line.key}:"
     accounts = [Choice(title=cut(c.label, 60), value=c.value) for c in form.accounts]
     taxes = [Choice(title=cut(t.label, 60), value=t.value) for t in form.tax_rates]
@@ -112,6 +120,9 @@ def line_inputs(form: InvoiceForm, line: LineInput, n: int, errors: dict[str, st
                *_error(errors, key + "account_code"),
                ChoiceSetInput(id=key + "tax_type", label="Tax", choices=taxes, value=line.tax_type, style="compact"),
                *_error(errors, key + "tax_type")]
+    if len(meta.lines) > 1:
+        blocks.append(ActionSet(actions=[SubmitAction(title=f"Remove line {n}",
+                                                      data=meta.data(REMOVE_LINE_TASK, remove=line.key))]))
     return blocks
 
 
@@ -147,7 +158,7 @@ def form_card(form: InvoiceForm, meta: FormMeta, errors: list[FieldError] | None
              TextInput(id="reference", label="Reference", value=entered.reference, max_length=255),
              *_error(by_field, "reference")]
     for n, line in enumerate(entered.lines[:MAX_LINES], start=1):
-        body += line_inputs(form, line, n, by_field)
+        body += line_inputs(form, meta, line, n, by_field)
     totals, currency = form.totals, form.totals.currency
     kind = AMOUNT_TYPES.get(form.line_amount_types, "")
     body.append(TextBlock(text=f"Subtotal {format_money(totals.sub_total, currency)} · Tax "
@@ -156,7 +167,9 @@ def form_card(form: InvoiceForm, meta: FormMeta, errors: list[FieldError] | None
                           wrap=True, spacing="Medium"))
     label = "Save changes" if meta.mode == "edit" else "Submit for approval"
     actions = [SubmitAction(title=label, data=meta.data(SUBMIT_TASK), style="positive"),
-               SubmitAction(title="Recalculate total", data=meta.data(PRICE_TASK), associated_inputs="auto")]
+               SubmitAction(title="Recalculate total", data=meta.data(PRICE_TASK))]
+    if len(meta.lines) < MAX_LINES:
+        actions.append(SubmitAction(title="Add line", data=meta.data(ADD_LINE_TASK)))
     return card_content(AdaptiveCard(body=body, actions=actions, fallback_text=f"Invoice {opp.name}"))
 
 

@@ -175,3 +175,24 @@ def test_two_approvers_at_once_make_one_approval(invoicing: InvoicingWorld) -> N
     assert sum("already approved by" in s or "being approved" in s for s in shown) == 1, shown
     [created] = xero_invoices(invoicing.world, ACME_EXPANSION.name)
     assert created["Status"] == "AUTHORISED" and drafts(invoicing.bot)[0].status == "approved"  # type: ignore[arg-type]
+
+
+def test_add_and_remove_lines_in_the_dialog(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    dialog = open_form(invoicing)
+    titles = [a["title"] for a in dialog["value"]["card"]["content"]["actions"]]
+    assert titles == ["Submit for approval", "Recalculate total", "Add line"]
+    added = invoicing.submit(invoicing.rita, dialog, action=2).json()["task"]
+    shown = inputs_of(added["value"]["card"]["content"])
+    assert shown["line:t1:quantity"] == "1" and shown["line:t1:account_code"] == "200"  # app.yml's defaults
+    body = added["value"]["card"]["content"]["body"]
+    remove_first = next(b["actions"][0] for b in body if b["type"] == "ActionSet"
+                        and b["actions"][0]["title"] == "Remove line 1")
+    removed = invoicing.bot.post(invoicing.channel.task_submit(invoicing.rita, {
+        **inputs_of(added["value"]["card"]["content"]), **remove_first["data"]})).json()["task"]
+    left = inputs_of(removed["value"]["card"]["content"])
+    assert "line:l1:quantity" not in left and "line:t1:quantity" in left
+    done = invoicing.submit(invoicing.rita, removed, {"line:t1:description": "Travel", "line:t1:unit_amount": "150"})
+    assert done.json()["task"]["type"] == "message", done.text
+    [created] = xero_invoices(invoicing.world, ACME_EXPANSION.name)
+    assert [line["Description"] for line in created["LineItems"]][-1] == "Travel" and len(created["LineItems"]) == 3
+    assert created["Total"] == Decimal("3355.00")  # line 1 gone: (2,400.00 + 500.00 + 150.00) + 10% OUTPUT
