@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config import AppConfig
+from bot.domain.money import format_money
 from bot.services.invoicing import form as forms
 from bot.services.invoicing import states
 from bot.services.invoicing.drafts import (
@@ -33,6 +34,7 @@ from bot.services.invoicing.drafts import (
     draft_key,
     fill,
     input_of,
+    line_rows,
     summary,
     xero_key,
     xero_url,
@@ -44,6 +46,7 @@ from bot.services.invoicing.model import (
     FieldError,
     InvoiceForm,
     InvoiceInput,
+    LineInput,
     OpportunityOption,
     SubmitOutcome,
     Totals,
@@ -56,14 +59,15 @@ from bot.services.people import PeopleService, ProfileLookup
 from bot.store.base import utcnow
 from bot.store.mirror import SfAccount, SfOpportunity, XeroContact
 from bot.store.session import Database, LeaseBusy
-from bot.store.state import AccountLink, InvoiceDraft
+from bot.store.state import AccountLink, InvoiceDraft, InvoiceDraftLine
 from bot.store.upsert import insert_ignoring_duplicates
 from bot.sync.linking import link_explicitly
+from bot.sync.xero_streams import contact_row
 from integrations.salesforce.client import SalesforceClient
 from integrations.salesforce.errors import SalesforceError
 from integrations.xero import XeroClient
 from integrations.xero.errors import XeroError, XeroValidationError
-from integrations.xero.models import Address, Invoice
+from integrations.xero.models import Address, Contact, Invoice
 from integrations.xero.write_models import ContactRef, InvoiceUpdate, NewContact, NewInvoice, NewLineItem
 
 log = logging.getLogger(__name__)
@@ -400,7 +404,6 @@ class InvoicingService:
         theirs = (invoice.sub_total, invoice.total_tax, invoice.total)
         warnings = []
         if None not in theirs and tuple(Decimal(v) for v in theirs) != ours:  # type: ignore[arg-type]
-            from bot.domain.money import format_money
             warning = (f"Xero's totals differ from Paidup's: total {format_money(invoice.total, draft.currency)} in "
                        f"Xero, {format_money(draft.total, draft.currency)} computed (tax "
                        f"{format_money(invoice.total_tax, draft.currency)} vs "
@@ -645,8 +648,6 @@ class InvoicingService:
 
     @staticmethod
     def _restore(s: Session, draft: InvoiceDraft, before: DraftSummary) -> None:
-        from bot.services.invoicing.drafts import line_rows
-        from bot.services.invoicing.model import LineInput
         draft.lines = line_rows([LineInput(f"l{n}", line.description, line.quantity, line.unit_amount,
                                            line.discount_rate, line.account_code, line.tax_type, line.item_code)
                                  for n, line in enumerate(before.lines, start=1)])
@@ -777,8 +778,6 @@ def _new_contact_json(account: SfAccount) -> dict[str, object]:
 
 
 def _contact_row(contact_id: str, details: dict[str, object], now: datetime) -> dict[str, object]:
-    from bot.sync.xero_streams import contact_row
-    from integrations.xero.models import Contact
     contact = Contact(contact_id=contact_id, name=str(details.get("Name") or ""),
                       contact_number=str(details.get("ContactNumber") or "") or None, contact_status="ACTIVE",
                       addresses=[Address.model_validate(a) for a in details.get("Addresses") or []])  # type: ignore[union-attr]
@@ -786,7 +785,6 @@ def _contact_row(contact_id: str, details: dict[str, object], now: datetime) -> 
 
 
 def _differences(draft: InvoiceDraft, invoice: Invoice) -> list[XeroChange]:
-    from bot.domain.money import format_money
     pairs = [
         ("status", "DRAFT", invoice.status),
         ("total", format_money(draft.total, draft.currency),
@@ -801,7 +799,6 @@ def _differences(draft: InvoiceDraft, invoice: Invoice) -> list[XeroChange]:
 
 
 def _adopt_invoice(draft: InvoiceDraft, invoice: Invoice) -> None:
-    from bot.store.state import InvoiceDraftLine
     draft.lines = [InvoiceDraftLine(
         position=n, description=line.description or "", quantity=line.quantity or Decimal(1),
         unit_amount=line.unit_amount or Decimal(0), discount_rate=line.discount_rate, item_code=line.item_code,
