@@ -64,13 +64,14 @@ from bot.store.upsert import insert_ignoring_duplicates
 from bot.sync.linking import link_explicitly
 from bot.sync.xero_streams import contact_row
 from integrations.salesforce.client import SalesforceClient
-from integrations.salesforce.errors import SalesforceError
+from integrations.salesforce.errors import SalesforceError, SalesforceInvalidField
 from integrations.xero import XeroClient
 from integrations.xero.errors import XeroError, XeroValidationError
 from integrations.xero.models import Address, Contact, Invoice
 from integrations.xero.write_models import ContactRef, InvoiceUpdate, NewContact, NewInvoice, NewLineItem
 
 log = logging.getLogger(__name__)
+WRITEBACK_RETRY = "Salesforce write-back failed, Paidup retries it"
 RESUME_AFTER = timedelta(seconds=60)  # a transitional state older than this was left by a crash
 Checkpoint = Callable[[str], None]
 
@@ -472,18 +473,45 @@ class InvoicingService:
                 self._xero().email_invoice(invoice.invoice_id, idempotency_key=key + "-email")
             except XeroError as exc:
                 warnings.append(f"Xero did not email the invoice: {exc}")
+        problem = self._write_back(draft_id, invoice.invoice_id, invoice.invoice_number, invoice.status)
+        return [*warnings, *([problem] if problem else [])]
+
+    def _write_back(self, draft_id: int, invoice_id: str, number: str | None, status: str) -> str | None:
+        """The ``salesforce.writeback`` fields on the Opportunity; the problem in words, or None. A field the
+        org lacks is a setup problem (said once); anything else is retried by ``recover``."""
         with self.db.session() as s:
-            draft = _load(s, draft_id)
-            opportunity_id = draft.opportunity_id
-            url = xero_url(s, invoice.invoice_id)
-        if opportunity_id:
-            values = {"invoice_number": invoice.invoice_number, "invoice_url": url, "invoice_status": invoice.status}
-            try:
-                self._salesforce().write_back(opportunity_id, values,
-                                              self.config.salesforce.writeback.model_dump())
-            except (SalesforceError, ValueError) as exc:
-                warnings.append(f"Salesforce write-back failed: {exc}")
-        return warnings
+            opportunity_id = _load(s, draft_id).opportunity_id
+            url = xero_url(s, invoice_id)
+        if not opportunity_id:
+            return None
+        values = {"invoice_number": number, "invoice_url": url, "invoice_status": status}
+        try:
+            self._salesforce().write_back(opportunity_id, values, self.config.salesforce.writeback.model_dump())
+        except (SalesforceInvalidField, ValueError) as exc:
+            return f"Salesforce write-back failed: {exc}"
+        except SalesforceError as exc:
+            return f"{WRITEBACK_RETRY}: {exc}"
+        return None
+
+    def _retry_write_backs(self, cutoff: datetime) -> list[int]:
+        """Approved drafts whose Opportunity write-back failed for a passing reason: try again."""
+        with self.db.session() as s:
+            pending = s.execute(select(InvoiceDraft.id, InvoiceDraft.xero_invoice_id, InvoiceDraft.xero_invoice_number)
+                                .where(InvoiceDraft.status == states.APPROVED, InvoiceDraft.updated_at < cutoff,
+                                       InvoiceDraft.last_error.contains(WRITEBACK_RETRY))).all()
+        done = []
+        for draft_id, invoice_id, number in pending:
+            if not invoice_id or self._write_back(draft_id, invoice_id, number, "AUTHORISED") is not None:
+                continue
+            with self.db.session() as s:
+                draft = _load(s, draft_id)
+                rest = [w for w in (draft.last_error or "").split("; ") if WRITEBACK_RETRY not in w]
+                draft.last_error = "; ".join(rest) or None
+                audit(s, draft, "system", "written_back", self.clock(), invoice_number=number)
+                result = summary(s, draft)
+            self._refresh_card(result)
+            done.append(draft_id)
+        return done
 
     def _write_back_mirror(self, s: Session, draft: InvoiceDraft, invoice: Invoice) -> None:
         """The mirror's opportunity shows the invoice at once (the next Salesforce sync brings the same)."""
@@ -695,7 +723,8 @@ class InvoicingService:
 
     def recover(self, older_than: timedelta = RESUME_AFTER) -> list[int]:
         """Finish drafts a crash left in a transitional state, repeating the same Xero call with the
-        same Idempotency-Key (Xero does it once). Returns the drafts it finished."""
+        same Idempotency-Key (Xero does it once), and retry Opportunity write-backs Salesforce refused
+        for a passing reason. Returns the drafts it finished."""
         cutoff = self.clock() - older_than
         with self.db.session() as s:
             stuck = s.execute(select(InvoiceDraft.id, InvoiceDraft.status, InvoiceDraft.requested_by,
@@ -718,7 +747,7 @@ class InvoicingService:
                 continue
             if ok:
                 done.append(draft_id)
-        return done
+        return done + self._retry_write_backs(cutoff)
 
     # --- telling people ----------------------------------------------------------------------
 

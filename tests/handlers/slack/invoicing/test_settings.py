@@ -4,6 +4,7 @@ amounts (`xero.line_amount_types`), and a write-back field the org no longer has
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,3 +70,17 @@ def test_a_missing_write_back_field_is_told_not_hidden(invoicing_bot: RunningBot
     assert note and "Opportunity has no field Xero_Invoice_Status__c" in note[-1].text
     assert "Salesforce write-back failed" in text_of(card(bot).blocks)
     assert eventually(lambda: dms(bot, REP))
+
+
+def test_a_write_back_salesforce_refused_for_a_while_is_retried(invoicing_bot: RunningBot, world: World) -> None:
+    bot = invoicing_bot
+    world.salesforce.fail_next(1, 503)  # Salesforce is down when finance approves
+    approve_acme(bot)
+    assert "Salesforce write-back failed, Paidup retries it" in text_of(card(bot).blocks)
+    assert world.salesforce.get("Opportunity", ACME_EXPANSION.id).get("Xero_Invoice_Number__c") is None
+    [draft] = drafts(bot)
+    assert bot.paidup.invoicing.recover(older_than=timedelta(0)) == [draft.id]  # the scheduler's minute job
+    [invoice] = xero_invoices(world, ACME_EXPANSION.name)
+    assert world.salesforce.get("Opportunity", ACME_EXPANSION.id)["Xero_Invoice_Number__c"] == invoice["InvoiceNumber"]
+    assert eventually(lambda: "write-back failed" not in text_of(card(bot).blocks))
+    assert drafts(bot)[0].last_error is None and bot.paidup.invoicing.recover(older_than=timedelta(0)) == []
