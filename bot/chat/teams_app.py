@@ -82,6 +82,17 @@ def display_name(people: PeopleService, user_id: str) -> str:
     return profile.display_name if profile and profile.display_name else "a teammate"
 
 
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The body, or None once it passes ``limit`` bytes (a chunked body has no Content-Length to refuse)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def teams_endpoint(bot: TeamsBot, validator: InboundTokenValidator) -> TeamsEndpoint:
     """``POST /api/messages``: 401 without a valid Bot Framework token for this bot (checked against
     the activity's serviceUrl and channel), 413 for a body too large, 400 for one that is not an
@@ -94,8 +105,11 @@ def teams_endpoint(bot: TeamsBot, validator: InboundTokenValidator) -> TeamsEndp
         authorization = request.headers.get("authorization")
         if not authorization or not authorization.startswith("Bearer "):
             return JSONResponse({"error": "Unauthorized"}, status_code=401)
+        raw = await read_capped(request, MAX_ACTIVITY_BYTES)
+        if raw is None:
+            return JSONResponse({"error": "request too large"}, status_code=413)
         try:
-            body = json.loads(await request.body())
+            body = json.loads(raw)
         except ValueError:
             return JSONResponse({"error": "malformed activity"}, status_code=400)
         if not isinstance(body, dict) or not isinstance(body.get("serviceUrl"), str):

@@ -82,3 +82,14 @@ def test_without_teams_settings_the_endpoint_is_404(db: Database) -> None:
     paidup = Paidup(Settings(_env_file=None), load_app_config(ROOT / "app.yml"), db=db)
     with LoopbackServer(paidup.web_app()) as server:
         assert httpx.post(server.url + "/api/messages", json={}).status_code == 404
+
+
+def test_an_oversized_chunked_body_is_413(bot: RunningTeamsBot) -> None:
+    def chunks():  # no Content-Length: the endpoint stops reading past the limit
+        for _ in range(20):
+            yield b" " * 100_000
+
+    token = bot.channel.token("valid")
+    response = httpx.post(bot.messages_url, content=chunks(), headers={"Authorization": f"Bearer {token}",
+                                                                       "Content-Type": "application/json"})
+    assert response.status_code == 413
