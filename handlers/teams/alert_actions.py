@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from bot.config import ConfigError
 from bot.services.alerts import AlertService, FailureOutcome
 from bot.services.alerts.follow_ups import FollowUpRefused
 from handlers.slack.alerts.remind_when_paid import watched_text
@@ -16,6 +17,17 @@ from handlers.teams.cards.common import CardReply
 from handlers.teams.turn import Turn
 
 NOT_AVAILABLE = "Alerts are not available in this Paidup, so I can't do that."
+
+
+def alerts_in_teams(turn: Turn) -> AlertService | None:
+    """The alert service when its messages go to Teams (a bot set up for Slack too sends them there)."""
+    service = turn.services.find("alerts")
+    if not isinstance(service, AlertService):
+        return None
+    try:
+        return service if getattr(service.delivery(), "platform", None) == "teams" else None
+    except ConfigError:  # not set up: no alerts from this bot
+        return None
 
 
 def _on_failure(turn: Turn, data: Mapping[str, Any], act: Callable[[AlertService, int, str], FailureOutcome]
@@ -43,7 +55,7 @@ def ignore_failure(turn: Turn, data: Mapping[str, Any]) -> CardReply:
 
 def remind_when_paid(turn: Turn, data: Mapping[str, Any]) -> CardReply:
     """"Remind me when paid" on a status card: a message to the person (the card stays as it is)."""
-    service = turn.services.find("alerts")
+    service = alerts_in_teams(turn)
     ids = [i for i in str(data.get("invoices") or "").split(",") if i][:20]
     if not isinstance(service, AlertService):
         return CardReply(NOT_AVAILABLE)

@@ -22,6 +22,7 @@ from handlers.slack.answers.overdue import UNMAPPED, OverdueDesk
 from handlers.slack.answers.status import StatusDesk
 from handlers.slack.dispatch import decide, not_available
 from handlers.slack.questions import Question
+from handlers.teams.alert_actions import alerts_in_teams
 from handlers.teams.cards.accounts import choice_reply, not_found_reply
 from handlers.teams.cards.common import CardReply
 from handlers.teams.cards.health import health_reply
@@ -45,7 +46,7 @@ def reply_for_status(reply: StatusReply, desk: StatusDesk, turn: Turn) -> CardRe
 
 def card_buttons(turn: Turn) -> dict[str, bool]:
     """Which of the status card's buttons this bot can honour (their services exist)."""
-    return {"invoicing": turn.services.find(INVOICING) is not None, "alerts": turn.services.find("alerts") is not None}
+    return {"invoicing": turn.services.find(INVOICING) is not None, "alerts": alerts_in_teams(turn) is not None}
 
 
 def answer_status(turn: Turn, service: object, question: Question) -> CardReply:

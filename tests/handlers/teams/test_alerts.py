@@ -206,3 +206,19 @@ def test_snooze_and_promise_from_the_digest(alerting: TeamsAlerting) -> None:
     shown = numbers(alerting.cards(ALERTS)[-1])
     assert "INV-0060" not in shown and "INV-0010" not in shown and "INV-0003" in shown
     assert "2 snoozed or promised to pay not shown" in json.dumps(alerting.cards(ALERTS)[-1], ensure_ascii=False)
+
+
+def test_with_slack_set_up_too_alerts_stay_in_slack(world: World, teams: RunningTeams) -> None:  # noqa: F811
+    """Alerts go to one chat: Slack when it is set up. Teams cards then offer no alert buttons whose
+    messages could not reach a Teams user."""
+    settings = settings_for(world.settings.xero_api_url, world.settings.salesforce_login_url,
+                            SLACK_BOT_TOKEN="xoxb-not-used-here", **teams.settings())
+    paidup = Paidup(settings, teams_config(teams), db=world.db)
+    assert not paidup.teams_only and paidup.alerts.delivery().platform == "slack"
+    assert paidup.sync.sync("salesforce").status == "ok" and paidup.sync.sync("xero").status == "ok"
+    with LoopbackServer(paidup.web_app()) as server:
+        bot = RunningTeamsBot(paidup, server.url, teams, TeamsChannel(teams.state, teams.url))
+        rita = teams.state.add_user("Rita Rep", demo.REP.email)
+        titles = [a["title"] for a in bot.ask(rita, "globex").cards[0]["actions"]]
+    assert "Remind me when paid" not in titles
+    assert "Create invoice: Globex - UK rollout" in titles  # invoicing from Teams works either way
