@@ -23,8 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.chat.slack_app import find_service
-from bot.config import AppConfig, ApprovalsConfig, ConfigError, Settings
-from bot.services.invoicing import Approvers, NoGroups
+from bot.config import AppConfig, ConfigError, Settings
 from bot.services.people import PeopleService
 from bot.web import TeamsEndpoint
 from handlers.teams import TeamsBot, TeamsServices
@@ -54,12 +53,12 @@ def teams_services(source: ServiceSource, connector: TeamsConnector) -> TeamsSer
                          approvers=frozenset(teams.approvers))
 
 
-class TeamsApprovers(Approvers):
-    """``teams.approvers``: Entra object ids, or emails matched against the email Teams gave for the
-    person (the people service's cache, filled when they first talked to the bot)."""
+class TeamsApprovers:
+    """``teams.approvers`` (the invoicing service's ``ApproverCheck``): Entra object ids, or emails
+    matched against the email Teams gave for the person (the people service's cache, filled when
+    they first talked to the bot)."""
 
     def __init__(self, approvers: Iterable[str], email_of: Callable[[str], str | None]) -> None:
-        super().__init__(ApprovalsConfig(), NoGroups)
         listed = [a.lower() for a in approvers]
         self.ids = frozenset(a for a in listed if "@" not in a)
         self.emails = frozenset(a for a in listed if "@" in a)
