@@ -66,9 +66,19 @@ def _invoice_owned() -> tuple[FromClause, ColumnElement[Any]]:
     return table.outerjoin(owner, owner.c.id == found), owner.c.id
 
 
+def _maybe_mine(inv: Any, sf_user_id: str | None) -> ColumnElement[bool]:
+    """Invoices that can be this owner's (their accounts' contacts, their deals' numbers), found through
+    indexes; the owner rule then decides each of those."""
+    return or_(inv.c.contact_id.in_(
+        select(AccountLink.xero_contact_id).join(SfAccount, SfAccount.id == AccountLink.sf_account_id)
+        .where(SfAccount.owner_id == sf_user_id)),
+        inv.c.number.in_(select(SfOpportunity.xero_invoice_number).where(
+            SfOpportunity.owner_id == sf_user_id, SfOpportunity.xero_invoice_number.is_not(None))))
+
+
 def _whose(owner: ColumnElement[Any], who: Who) -> list[ColumnElement[bool]]:
     if who.scope == "me":
-        return [owner == who.sf_user_id]
+        return [_maybe_mine(XeroInvoice.__table__, who.sf_user_id), owner == who.sf_user_id]
     if who.scope == "team":
         return [owner.is_not(None)]
     return []
@@ -220,7 +230,8 @@ def invoice_rows(session: Session, window: Window, who: Who, base: str | None, u
     agg = (select(table.c.contact_id, table.c.currency, *(m.label(name) for name, m in
                                                           zip(MEASURES, _measures(window, base_code, table),
                                                               strict=True)))
-           .where(_relevant(window, table)).group_by(table.c.contact_id, table.c.currency).subquery("agg"))
+           .where(_relevant(window, table), *([_maybe_mine(table, who.sf_user_id)] if who.scope == "me" else []))
+           .group_by(table.c.contact_id, table.c.currency).subquery("agg"))
     linked = _linked_owner()  # one lookup per (contact, currency) sum: a join beats a subquery per row here
     by_account = (select(linked.c.owner_id, agg.c.currency, *(func.sum(agg.c[name]) for name in MEASURES))
                   .select_from(agg.outerjoin(linked, and_(linked.c.contact_id == agg.c.contact_id, linked.c.rn == 1)))
@@ -240,7 +251,8 @@ def invoice_rows(session: Session, window: Window, who: Who, base: str | None, u
     account_owner = _account_owner_of(inv.c.contact_id).label("account_owner")
     moved = (select(deal.c.owner_id, account_owner, inv.c.currency, *_measures(window, base_code, inv))
              .select_from(deal.join(inv, inv.c.number == deal.c.number))
-             .where(deal.c.rn == 1, deal.c.owner_id.is_not(None), _relevant(window, inv))
+             .where(deal.c.rn == 1, deal.c.owner_id.is_not(None), _relevant(window, inv),
+                    *([_maybe_mine(inv, who.sf_user_id)] if who.scope == "me" else []))
              .group_by(deal.c.owner_id, account_owner, inv.c.currency))
     for deal_owner, account_owner, currency, *values in session.execute(moved):
         add(account_owner, currency, values, -1)
@@ -311,7 +323,9 @@ def _opportunities(who: Who, *columns: Any) -> tuple[Select[Any], ColumnElement[
     owner = SfUser.__table__.alias("owner")
     query = (select(*columns, owner.c.id)
              .select_from(SfOpportunity.__table__.outerjoin(owner, owner.c.id == SfOpportunity.owner_id))
-             .where(SfOpportunity.is_won.is_(True), SfOpportunity.is_deleted.is_(False), *_whose(owner.c.id, who)))
+             .where(SfOpportunity.is_won.is_(True), SfOpportunity.is_deleted.is_(False),
+                    *([SfOpportunity.owner_id == who.sf_user_id] if who.scope == "me" else
+                      [owner.c.id.is_not(None)] if who.scope == "team" else [])))
     return query, owner.c.id
 
 
@@ -415,7 +429,9 @@ def daily_invoiced(session: Session, window: Window, who: Who) -> list[tuple[str
     """(currency, invoice date, invoiced) from the chart's first month to the period's end."""
     inv = XeroInvoice
     query, _ = _invoices(who, inv.currency, inv.date, func.sum(inv.total, type_=MoneyType()))
-    query = (query.where(inv.type == "ACCREC", inv.status.in_(INVOICED), inv.date >= window.months_from,
+    # Everyone's: the (type, date) index in date order. One owner's: found from their accounts and deals instead.
+    kind, status = (inv.type, inv.status) if who.scope == "all" else (_unindexed(inv.type), _unindexed(inv.status))
+    query = (query.where(kind == "ACCREC", status.in_(INVOICED), inv.date >= window.months_from,
                          inv.date <= window.end).group_by(inv.date, inv.currency))
     return [(currency, _as_date(day), _money(total)) for currency, day, total in session.execute(query)]
 
