@@ -368,9 +368,10 @@ class Paidup:
     @cached_property
     def teams_alert_delivery(self) -> TeamsAlertDelivery:
         """Alerts to Teams: proactive cards to teams.alerts_conversation / ops_conversation and 1:1 chats."""
+        from bot.chat.teams_app import display_name
         from handlers.teams.alerts import TeamsAlertDelivery
 
-        return TeamsAlertDelivery(self.teams_sender)
+        return TeamsAlertDelivery(self.teams_sender, lambda user: display_name(self.people, user))
 
     @cached_property
     def teams_invoicing(self) -> InvoicingService:

@@ -14,6 +14,7 @@ from bot.services.alerts.follow_ups import FollowUpRefused
 from handlers.slack.alerts.remind_when_paid import watched_text
 from handlers.teams.cards.alerts import failure_card
 from handlers.teams.cards.common import CardReply
+from handlers.teams.invoicing.cards import humanise
 from handlers.teams.turn import Turn
 
 NOT_AVAILABLE = "Alerts are not available in this Paidup, so I can't do that."
@@ -42,7 +43,7 @@ def _on_failure(turn: Turn, data: Mapping[str, Any], act: Callable[[AlertService
         outcome = act(service, failure, turn.user_key)
     except FollowUpRefused as exc:
         return CardReply(str(exc))
-    return failure_card(outcome.alert, outcome.message)
+    return failure_card(outcome.alert, humanise(outcome.message, turn.name_of), turn.name_of)
 
 
 def retry_failure(turn: Turn, data: Mapping[str, Any]) -> CardReply:

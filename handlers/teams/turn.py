@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.people import ChatProfile, ProfileLookup
+from bot.services.people import ChatProfile, PeopleService, ProfileLookup
 from handlers.teams.cards.common import CardReply
 from handlers.teams.services import TeamsServices
 
@@ -59,6 +59,12 @@ class Turn:
 
     def update(self, activity_id: str, reply: CardReply) -> None:
         self.services.connector.update(self.service_url, self.conversation_id, activity_id, reply.activity())
+
+    def name_of(self, user_id: str) -> str:
+        """A person's name as Teams gave it when they last talked to the bot ("a teammate" if never)."""
+        people = self.services.find("people")
+        profile = people.known_profile(user_id) if isinstance(people, PeopleService) else None
+        return profile.display_name if profile and profile.display_name else "a teammate"
 
     def profile_lookup(self) -> ProfileLookup:
         """The sender's email from the conversation's member list (``GET …/members/{id}``), as the

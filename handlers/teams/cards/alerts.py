@@ -4,6 +4,7 @@ place when the record syncs again) and source outages. Pure: alert data in, a ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -100,7 +101,8 @@ def payment_card(notice: PaymentNotice) -> CardReply:
                                       is_subtle=True, size="Small")])
 
 
-def failure_card(alert: FailedRecordAlert, note: str | None = None) -> CardReply:
+def failure_card(alert: FailedRecordAlert, note: str | None = None,
+                 name_of: Callable[[str], str] | None = None) -> CardReply:
     headline = failure_headline(alert)
     icon = {"open": "⚠️", "resolved": "✅", "ignored": "🚫"}[alert.state]
     body: list[Any] = [TextBlock(text=f"{icon} **{plain(headline)}**", wrap=True),
@@ -116,7 +118,8 @@ def failure_card(alert: FailedRecordAlert, note: str | None = None) -> CardReply
                    ExecuteAction(title="Ignore", verb=IGNORE_VERB, data=data,
                                  fallback=submit_fallback("Ignore", IGNORE_VERB, data))]
     else:
-        by = " by a teammate" if alert.state == "ignored" and alert.by else ""
+        who = (name_of or (lambda _: "a teammate"))(alert.by) if alert.by else ""
+        by = f" by {plain(who)}" if alert.state == "ignored" and who else ""
         body.append(TextBlock(text=f"{alert.state.capitalize()}{by} at {_when(alert.at)}.", wrap=True,
                               is_subtle=True, size="Small"))
     if note:

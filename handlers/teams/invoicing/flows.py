@@ -20,7 +20,7 @@ from bot.domain.intents import InvoiceIntent
 from bot.services.invoicing import InvoiceInput, InvoicingService, LineInput
 from bot.services.invoicing.form import MAX_LINES
 from bot.services.invoicing.service import FormOutcome
-from bot.services.people import PeopleService, ProfileLookup
+from bot.services.people import ProfileLookup
 from handlers.slack.questions import Question
 from handlers.teams.cards.common import CardReply
 from handlers.teams.invoicing.cards import (
@@ -55,13 +55,7 @@ def service_of(turn: Turn) -> InvoicingService | None:
 
 
 def name_of(turn: Turn) -> NameOf:
-    people = turn.services.find("people")
-
-    def name(user_id: str) -> str:
-        profile = people.known_profile(user_id) if isinstance(people, PeopleService) else None
-        return profile.display_name if profile and profile.display_name else "a teammate"
-
-    return name
+    return turn.name_of
 
 
 def known_sender(turn: Turn, service: InvoicingService) -> ProfileLookup:
