@@ -101,7 +101,7 @@ class TeamsChannel:
         now = int(time.time())
         claims = {"serviceurl": service_url or self.service_url, "nbf": now - 5, "exp": now + 3600, "iss": ISSUER,
                   "aud": self.state.app_id}
-        key = signing_key()
+        key = signing_key(self.state.signing_kid)
         if variant == "wrong_audience":
             claims["aud"] = "ffffffff-0000-4000-8000-000000000000"
         elif variant == "wrong_issuer":
@@ -112,7 +112,7 @@ class TeamsChannel:
             claims["serviceurl"] = "https://attacker.example.com/"
         elif variant == "bad_signature":
             key = signing_key("sandbox-forged-key")
-            return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": signing_key().kid})
+            return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": self.state.signing_kid})
         elif variant == "unknown_key":
             key = signing_key("sandbox-unpublished-key")
         return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": key.kid})

@@ -42,7 +42,7 @@ def create_teams_sandbox(app_id: str = DEFAULT_APP_ID, app_password: str = DEFAU
     routes = [
         Route("/{tenant}/oauth2/v2.0/token", _token(state), methods=["POST"]),
         Route("/v1/.well-known/openidconfiguration", _metadata, methods=["GET"]),
-        Route("/v1/.well-known/keys", _keys, methods=["GET"]),
+        Route("/v1/.well-known/keys", _keys(state), methods=["GET"]),
         Route("/v3/conversations", _create_conversation(state), methods=["POST"]),
         Route("/v3/conversations/{cid}/activities", _post_activity(state), methods=["POST"]),
         Route("/v3/conversations/{cid}/activities/{aid}", _put_activity(state), methods=["PUT"]),
@@ -92,8 +92,13 @@ async def _metadata(request: Request) -> Response:
                          "token_endpoint_auth_methods_supported": ["private_key_jwt"]})
 
 
-async def _keys(request: Request) -> Response:
-    return JSONResponse({"keys": [signing_key().jwk()]})
+def _keys(state: TeamsState):
+    async def endpoint(request: Request) -> Response:
+        with state.lock:
+            kids = list(state.published_kids)
+        return JSONResponse({"keys": [signing_key(kid).jwk() for kid in kids]})
+
+    return endpoint
 
 
 def _authorized(state: TeamsState, request: Request) -> bool:

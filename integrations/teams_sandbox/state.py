@@ -59,6 +59,8 @@ class TeamsState:
         self.calls: list[ConnectorCall] = []
         self.posted: dict[str, PostedActivity] = {}  # by activity id
         self.fail_next: dict[str, int] = {}  # "POST" / "PUT" / "GET" / "token" → HTTP status, once
+        self.signing_kid = "sandbox-key-1"  # the key activities are signed with now
+        self.published_kids = ["sandbox-key-1"]  # the keys the JWKS lists (Microsoft rolls them over)
         self._ids = itertools.count(1)
         self.lock = threading.RLock()
 
@@ -80,6 +82,12 @@ class TeamsState:
     def join(self, conversation_id: str, *users: TeamsUser) -> None:
         with self.lock:
             self.conversation_members.setdefault(conversation_id, set()).update(u.id for u in users)
+
+    def roll_keys(self, kid: str) -> None:
+        """Sign with a new key from now on, published beside the old one (as a key rollover does)."""
+        with self.lock:
+            self.signing_kid = kid
+            self.published_kids = [*self.published_kids, kid][-2:]
 
     def clear(self) -> None:
         with self.lock:

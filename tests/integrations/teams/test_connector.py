@@ -110,3 +110,19 @@ def test_an_unreachable_key_set_refuses_rather_than_accepts(http: httpx.Client) 
     validator = InboundTokenValidator(http, "http://127.0.0.1:9/v1/.well-known/openidconfiguration", DEFAULT_APP_ID)
     with pytest.raises(InvalidInboundToken, match="cannot read the Bot Framework signing keys"):
         validator.validate(f"Bearer {channel.token('valid')}", channel.service_url, "msteams")
+
+
+def test_a_key_rollover_is_followed_without_refetching_on_every_unknown_key(http: httpx.Client) -> None:
+    state, app = create_teams_sandbox()
+    now = [1_000_000.0]
+    with LoopbackServer(app) as server:
+        channel = TeamsChannel(state, server.url)
+        validator = InboundTokenValidator(http, server.url + "/v1/.well-known/openidconfiguration", DEFAULT_APP_ID,
+                                          clock=lambda: now[0])
+        validator.validate(f"Bearer {channel.token()}", channel.service_url, "msteams")
+        state.roll_keys("sandbox-key-2")  # Microsoft publishes a new key and signs with it
+        rolled = f"Bearer {channel.token()}"
+        with pytest.raises(InvalidInboundToken, match="unknown key"):
+            validator.validate(rolled, channel.service_url, "msteams")  # keys read a moment ago: not again yet
+        now[0] += 61
+        assert validator.validate(rolled, channel.service_url, "msteams")["aud"] == DEFAULT_APP_ID
