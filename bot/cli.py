@@ -154,6 +154,8 @@ def serve(obj: Context, http_mode: bool, port: int | None) -> None:
         if settings.teams_app_id and not socket_mode:
             chat = "Slack and Microsoft Teams"
     where = "Socket Mode" if socket_mode else f"HTTP on port {settings.port if port is None else port}"
+    if socket_mode and settings.teams_app_id:
+        where += f", and Microsoft Teams over HTTP on port {settings.port if port is None else port}"
     click.echo(f"Paidup is serving {chat} over {where}; Ctrl-C or SIGTERM stops it.", err=True)
     try:
         run(paidup, force_http=http_mode, port=port)

@@ -16,6 +16,7 @@ from bot.app import Paidup
 from bot.chat.modes import require_slack_secrets, socket_mode_wanted
 from bot.chat.slack_app import build_slack_app, slack_endpoint, slack_services
 from bot.jobs import alert_jobs, build_scheduler, invoicing_jobs, report_jobs, sync_jobs
+from integrations.loopback import LoopbackServer
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -53,12 +54,25 @@ def serve(paidup: Paidup, *, force_http: bool = False, port: int | None = None) 
     with background_work(paidup):
         if socket_mode:
             assert settings.slack_app_token is not None  # checked by require_slack_secrets
-            run_socket_mode(SocketModeHandler(app, settings.slack_app_token.get_secret_value()))
+            with teams_beside_socket_mode(paidup, settings.port if port is None else port):
+                run_socket_mode(SocketModeHandler(app, settings.slack_app_token.get_secret_value()))
         else:
             assert settings.slack_signing_secret is not None  # checked by require_slack_secrets
             endpoint = slack_endpoint(app, settings.slack_signing_secret.get_secret_value())
             run_http(paidup.web_app(slack=endpoint), settings.port if port is None else port)
     return "socket" if socket_mode else "http"
+
+
+@contextmanager
+def teams_beside_socket_mode(paidup: Paidup, port: int) -> Iterator[None]:
+    """Slack over Socket Mode needs no HTTP server, but Teams posts to /api/messages: when Teams is
+    set up too, serve the HTTP endpoints on ``port`` in a background thread meanwhile."""
+    if not paidup.settings.teams_app_id:
+        yield
+        return
+    with LoopbackServer(paidup.web_app(teams=paidup.teams_endpoint()), host="0.0.0.0", port=port):  # noqa: S104
+        log.info("serve.teams.listening", extra={"port": port})
+        yield
 
 
 @contextmanager
