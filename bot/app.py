@@ -268,9 +268,8 @@ class Paidup:
     def alerts(self) -> AlertService:
         """Overdue digests, payment notices and failed-sync alerts (``bot.services.alerts``), posted
         through ``alert_delivery``; the scheduler, `paidup alerts run` and the demo call its jobs.
-        A bot set up for Teams only (TEAMS_APP_ID, no SLACK_BOT_TOKEN), or with teams.alerts: true, posts
-        them to Teams instead."""
-        if self.teams_only or (self.settings.teams_app_id and self.config.teams.alerts):
+        A bot set up for Teams only (TEAMS_APP_ID, no SLACK_BOT_TOKEN) posts them to Teams instead."""
+        if self.teams_only:
             teams = self.config.teams
             return AlertService(self.db, self.config, lambda: self.sync, self.people,
                                 lambda: self.teams_alert_delivery,

@@ -154,7 +154,6 @@ class TeamsConfig(Section):
     alerts_conversation: TeamsConversationId | None = None
     ops_conversation: TeamsConversationId | None = None
     approvers: list[TeamsApprover] = Field(default_factory=list)
-    alerts: bool = False  # alerts go to Teams even when Slack is set up too
     developer_name: str = Field(default="Paidup", min_length=1, max_length=32)
     website_url: HttpsUrl | None = None
     privacy_url: HttpsUrl | None = None
