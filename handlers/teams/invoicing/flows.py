@@ -98,7 +98,8 @@ def open_form(turn: Turn, data: Mapping[str, Any]) -> dict[str, Any]:
         return closing_message(humanise(outcome.message or "That can't be invoiced now.", name_of(turn)))
     form = outcome.form
     mode = {NEW_TASK: "new", EDIT_TASK: "edit", RESUBMIT_TASK: "resubmit"}[task]
-    meta = FormMeta(mode, form.opportunity.id, uuid.uuid4().hex, form.draft_id if mode == "edit" else None,
+    source = form.draft_id if mode == "edit" else data.get("draft") if mode == "resubmit" else None
+    meta = FormMeta(mode, form.opportunity.id, uuid.uuid4().hex, source if isinstance(source, int) else None,
                     [(line.key, line.item_code) for line in form.input.lines])
     return dialog(f"Invoice {form.opportunity.name}", form_card(form, meta))
 

@@ -122,6 +122,8 @@ def test_reject_with_a_reason_then_fix_and_resubmit(invoicing: InvoicingWorld) -
     [fix] = dm.cards[0]["actions"]
     dialog = invoicing.fetch(invoicing.rita, fix["data"])
     assert dialog["type"] == "continue" and "Wrong PO number" in json.dumps(dialog, ensure_ascii=False)
+    fix_needed = invoicing.submit(invoicing.rita, dialog, {"line:l2:quantity": ""}).json()["task"]
+    assert fix_needed["type"] == "continue"  # the resubmit dialog stays open with what to fix
     closing = invoicing.submit(invoicing.rita, dialog, {"reference": "PO-7731"}).json()["task"]
     assert closing["type"] == "message"
     assert [d.status for d in drafts(invoicing.bot)] == ["rejected", "awaiting_approval"]  # type: ignore[arg-type]
