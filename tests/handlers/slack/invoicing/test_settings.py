@@ -76,7 +76,7 @@ def test_a_write_back_salesforce_refused_for_a_while_is_retried(invoicing_bot: R
     bot = invoicing_bot
     world.salesforce.fail_next(1, 503)  # Salesforce is down when finance approves
     approve_acme(bot)
-    assert "Salesforce write-back failed, Paidup retries it" in text_of(card(bot).blocks)
+    assert eventually(lambda: "Salesforce write-back failed, Paidup retries it" in text_of(card(bot).blocks))
     assert world.salesforce.get("Opportunity", ACME_EXPANSION.id).get("Xero_Invoice_Number__c") is None
     [draft] = drafts(bot)
     assert bot.paidup.invoicing.recover(older_than=timedelta(0)) == [draft.id]  # the scheduler's minute job
