@@ -4,8 +4,9 @@ message per second per channel (chat.postMessage's limit, FACTS §7).
 A 429 is waited out by slack_sdk's ``RateLimitErrorRetryHandler`` on the client the composition
 root gives (it sleeps ``Retry-After`` and tries again); if Slack still refuses, the error goes
 back to the alert service, which keeps the alert (alert log / outbox) for the next run: queued,
-never dropped. DMs are posted to the user id (Slack opens the DM; ``im:write``) and the reply's
-channel is kept, so the message can be updated later.
+never dropped. A DM goes to the channel ``conversations.open`` names for the person (``im:write``;
+remembered per process) rather than to the bare user id, so it lands in the one DM conversation
+whatever accepts the post; the reply's channel is kept, so the message can be updated later.
 """
 
 from __future__ import annotations
@@ -75,10 +76,11 @@ class SlackAlertDelivery:
     def __init__(self, client: WebClient, pacer: ChannelPacer | None = None) -> None:
         self.client = client
         self.pacer = pacer or ChannelPacer()
+        self._dm_channels: dict[str, str] = {}
 
     def deliver(self, to: Recipient, alert: Alert) -> MessageRef:
         first, *rest = render(alert)
-        posted = self._post(to.id, first)
+        posted = self._post(self._dm_channel(to.id) if to.kind == "person" else to.id, first)
         ref = MessageRef(str(posted["channel"]), str(posted["ts"]))
         for n, message in enumerate(rest, start=1):
             try:
@@ -102,6 +104,13 @@ class SlackAlertDelivery:
                 return None
             raise
         return None if user.get("deleted") or user.get("is_bot") else user.get("id")
+
+    def _dm_channel(self, user_id: str) -> str:
+        """The id of the bot's DM conversation with ``user_id`` (conversations.open, once per person)."""
+        if user_id not in self._dm_channels:
+            opened = self.client.conversations_open(users=user_id)
+            self._dm_channels[user_id] = str((opened.get("channel") or {}).get("id") or user_id)
+        return self._dm_channels[user_id]
 
     def _post(self, channel: str, message: SlackMessage, thread_ts: str | None = None) -> dict[str, Any]:
         self.pacer.wait(channel)

@@ -47,6 +47,11 @@ def test_a_payment_via_webhook_is_told_to_the_owner_at_once(alerting: AlertWorld
     assert eventually(lambda: pending_payment_events(alerting) == 0)  # handled once every recipient was told
     assert alerting.alerts.run_payments().posted == []  # the scheduled safety net finds nothing left
     assert dms(alerting, REP) == [notice]
+    # the DM goes to the conversation conversations.open names, not to a bare user id (which Slack
+    # accepts but a stand-in written from chat.postMessage's "channel" parameter may refuse)
+    opened = [c for c in alerting.slack.state.calls("conversations.open") if c.params.get("users") == REP]
+    assert opened and all(not str(c.params["channel"]).startswith(("U", "W"))
+                          for c in alerting.slack.state.calls("chat.postMessage"))
 
 
 def test_a_part_payment_says_what_remains_to_the_opportunity_owner(alerting: AlertWorld) -> None:  # noqa: F811
