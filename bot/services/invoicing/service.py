@@ -167,11 +167,8 @@ class InvoicingService:
             if existing is not None:
                 return FormOutcome(None, f"“{opp.name}” already has invoice draft {existing.id} "
                                          f"({states.WORDS.get(existing.status, existing.status)}).")
-            owner = opp.owner_id
-        if not self.is_approver(user_id):
-            mine = self.people.salesforce_user(user_id, lookup).sf_user_id
-            if mine is None or mine != owner:
-                return FormOutcome(None, "Only the opportunity's owner or finance can invoice it.")
+        if not self._may_invoice(user_id, opportunity_id, lookup):
+            return FormOutcome(None, "Only the opportunity's owner or finance can invoice it.")
         with self.db.session() as s:
             opp = s.get(SfOpportunity, opportunity_id)
             assert opp is not None
@@ -180,6 +177,14 @@ class InvoicingService:
             entered = forms.prefilled_input(s, opp, default_contact, self.config, self.today())
             suggested = any(c.kind == "suggested" for c in contacts) and not default_contact
             return FormOutcome(self._form(s, opp, entered, contacts, forms.notes_for(opp, entered.lines, suggested)))
+
+    def _may_invoice(self, user_id: str, opportunity_id: str, lookup: ProfileLookup) -> bool:
+        if self.is_approver(user_id):
+            return True
+        with self.db.session() as s:
+            owner = s.scalar(select(SfOpportunity.owner_id).where(SfOpportunity.id == opportunity_id))
+        mine = self.people.salesforce_user(user_id, lookup).sf_user_id
+        return mine is not None and mine == owner
 
     def form_for_draft(self, draft_id: int, user_id: str, *, resubmit: bool = False) -> FormOutcome:
         """The form filled from a draft: to edit it (finance or the requester, while it waits), or to fix
@@ -249,12 +254,17 @@ class InvoicingService:
 
     # --- submitting ------------------------------------------------------------------------
 
-    def submit(self, user_id: str, entered: InvoiceInput, submission_key: str) -> SubmitOutcome:
+    def submit(self, user_id: str, entered: InvoiceInput, submission_key: str, *,
+               lookup: ProfileLookup | None = None) -> SubmitOutcome:
         """Store the draft, create it in Xero as DRAFT, ask finance to approve. ``submission_key`` is
-        the adapter's id for this one submission (a modal's view id)."""
+        the adapter's id for this one submission (a modal's view id). With ``lookup``, a person who is
+        not an approver may only invoice their own opportunities (what the form offered them)."""
         errors = self.validate(entered)
         if errors:
             return SubmitOutcome(False, errors=errors)
+        if lookup is not None and not self._may_invoice(user_id, entered.opportunity_id, lookup):
+            return SubmitOutcome(False, errors=[FieldError("form", "Only the opportunity's owner or finance can "
+                                                                   "invoice it.")])
         key = draft_key(submission_key)
         try:  # one submission per opportunity at a time, across processes: the check and the insert together
             with self.db.lease(f"invoice-opportunity:{entered.opportunity_id}", ttl=timedelta(seconds=30), wait=5.0):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.services.invoicing.form import REVENUE_TYPES, enabled_currencies
 from bot.services.invoicing.model import NEW_CONTACT, FieldError, InvoiceInput, LineInput
 from bot.services.invoicing.totals import compute
-from bot.store.mirror import SfAccount, SfOpportunity, XeroAccount, XeroContact, XeroTaxRate
+from bot.store.mirror import SfAccount, SfOpportunity, XeroAccount, XeroContact, XeroItem, XeroTaxRate
 
 MAX_DESCRIPTION = 4000
 
@@ -97,8 +97,12 @@ def validate(session: Session, form: InvoiceInput, line_amount_types: str) -> li
     accounts = {a.code or "": a for a in session.scalars(select(XeroAccount).where(
         XeroAccount.status == "ACTIVE", XeroAccount.type.in_(REVENUE_TYPES)))}
     rates = {r.tax_type: r for r in session.scalars(select(XeroTaxRate).where(XeroTaxRate.status == "ACTIVE"))}
+    items = {code for (code,) in session.execute(select(XeroItem.code))}
     for line in form.lines:
         errors += check_line(line, accounts, rates)
+        if line.item_code and line.item_code not in items:
+            errors.append(FieldError(f"line:{line.key}:description", f"Xero item {line.item_code[:30]} no longer "
+                                                                     "exists; remove the line and add it again."))
     if not errors:
         totals = compute(form.lines, form.currency, line_amount_types, {k: r.rate for k, r in rates.items()})
         if totals.total <= 0:

@@ -124,7 +124,7 @@ def submitted(services: SlackServices) -> Callable[..., None]:
         if errors:
             ack(response_action="errors", errors=errors_by_block(errors, meta))
             return
-        future = _work.submit(service.submit, user, entered, str(view["id"]))
+        future = _work.submit(service.submit, user, entered, str(view["id"]), lookup=lookup_for(client))
         try:
             outcome = future.result(timeout=SUBMIT_BUDGET)
         except FutureTimeout:

@@ -3,6 +3,8 @@ Xero's own refusals are shown in words on the right field."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -85,3 +87,18 @@ def test_a_xero_validation_error_is_shown_on_its_field_then_fixed(invoicing_bot:
     [invoice] = xero_invoices(world, ACME_EXPANSION.name)
     assert draft.status == "awaiting_approval" and draft.xero_invoice_id == invoice["InvoiceID"]
     assert invoice["Total"] == Decimal("16390.00")
+
+
+def test_a_forged_submission_is_refused(invoicing_bot: RunningBot, world: World) -> None:
+    """What Slack sends back can be tampered with: the opportunity and item codes are checked again."""
+    bot = invoicing_bot
+    form = slash(bot, "invoice Stark Industries - Pilot")
+    meta = json.loads(form.definition["private_metadata"])
+    someone_elses = {**form.definition, "private_metadata": json.dumps({**meta, "o": demo.OPPORTUNITIES[2].id})}
+    errors = refused(bot, replace(form, definition=someone_elses), None)
+    assert errors == {"invoice_contact": "Only the opportunity's owner or finance can invoice it."}
+    made_up = {**form.definition, "private_metadata": json.dumps({**meta, "l": [["l1", "NOT-AN-ITEM"]]})}
+    errors = refused(bot, replace(form, definition=made_up), None)
+    assert list(errors) == ["line_l1_description"] and "Xero item NOT-AN-ITEM no longer exists" in \
+        errors["line_l1_description"]
+    assert drafts(bot) == [] and xero_invoices(world, demo.OPPORTUNITIES[2].name) == []
