@@ -73,7 +73,10 @@ class XeroReads(XeroApiBase):
             page = page_from_envelope(stream, number, envelope)
             del envelope  # only the parsed page stays alive while the caller works on it
             yield page
-            if page.raw_count < page_size or (page.page_count is not None and number >= page.page_count):
+            # Xero's pagination.pageCount decides when it is there (a server that pages by fewer than
+            # the pageSize asked, e.g. its default 100, still has later pages); else a short page ends
+            if page.raw_count == 0 or (number >= page.page_count if page.page_count is not None
+                                       else page.raw_count < page_size):
                 return
             number += 1
 

@@ -136,3 +136,14 @@ def test_single_invoice_by_number_and_not_found(xero: XeroClient) -> None:
     assert invoice.invoice_id == demo.INVOICES[7].id and invoice.fully_paid_on_date is not None
     with pytest.raises(XeroNotFound):
         xero.get_invoice("5b1f0f1e-2c55-4d0e-9a57-70a1d0c0de99")
+
+
+def test_a_server_paging_by_fewer_than_asked_is_followed_by_its_page_count(
+        rig: XeroRig, xero: XeroClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a Xero (or stand-in) that keeps its default 100 per page whatever pageSize says: the short
+    # first page is not the last one, pagination.pageCount says how many there are
+    monkeypatch.setattr("integrations.xero.sandbox.listing.MAX_PAGE_SIZE", 100)
+    rig.state.add_invoices(234)  # + 16 demo invoices = 250
+    pages = list(xero.invoice_pages())
+    assert [(p.raw_count, p.page_count) for p in pages] == [(100, 3), (100, 3), (50, 3)]
+    assert len({i.invoice_id for p in pages for i in p.items}) == 250
