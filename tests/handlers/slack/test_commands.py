@@ -129,3 +129,16 @@ def test_answers_follow_slack_answers_in_app_yml(bot: RunningBot) -> None:
         request = bot.signer.slash_command("U0REP0001", "help", command="/owed")
         answer = post_signed(server.url + "/slack/events", request).json()
     assert answer["response_type"] == "in_channel" and "/owed overdue mine" in block_text(answer["blocks"])
+
+
+def test_an_answer_whose_response_url_fails_comes_as_chat_post_ephemeral(bot: RunningBot) -> None:
+    # a response_url nobody answers (a closed port) or one the stand-in refuses: the answer still arrives
+    fields = {"token": "x", "team_id": "T0PAIDUP01", "team_domain": "paidup", "channel_id": "D0REP0001",
+              "channel_name": "directmessage", "user_id": "U0REP0001", "user_name": "rita", "command": "/paidup",
+              "text": "acme corporation", "api_app_id": "A0PAIDUPAPP", "trigger_id": "1.U0REP0001.ab"}
+    for response_url in ("http://127.0.0.1:9/hooks/closed", bot.slack.url + "/response/not-a-key"):
+        bot.slack.state.clear()
+        response = bot.post(bot.signer.sign_form({**fields, "response_url": response_url}))
+        assert response.status_code == 200 and response.text == ""
+        [answer] = eventually(lambda: bot.slack.state.ephemeral_for("U0REP0001"))
+        assert answer.via != "response_url" and bot.slack.state.count("chat.postEphemeral") == 1
