@@ -1,12 +1,15 @@
 """The Xero organisation's settings: tax rates, currencies, accounts, items and the organisation
 itself. Small, unpaged, rarely changed: read whole (one call each) on the first sync, on a full
-sync, and when the stored copy is more than a day old."""
+sync, and when the stored copy is more than a day old. A settings collection the Xero answering
+does not serve (404) is stored as empty and logged, so the contacts and invoices still sync."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
@@ -14,8 +17,20 @@ from sqlalchemy.orm import Session
 from bot.store.mirror import XeroAccount, XeroCurrency, XeroItem, XeroOrganisation, XeroTaxRate
 from bot.sync.engine import Page, Stored
 from bot.sync.xero_streams import SOURCE, XeroStream, _failures
+from integrations.xero import XeroNotFound
+from integrations.xero.pages import Page as XeroPage
 
+log = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=1)
+
+
+def _served(read: Callable[[], XeroPage[Any]]) -> XeroPage[Any]:
+    """``read()``, or an empty page when Xero answers 404 for the collection."""
+    try:
+        return read()
+    except XeroNotFound as exc:
+        log.warning("xero.settings_not_served", extra={"error": str(exc)})
+        return XeroPage(number=1, items=[], failures=[], raw_count=0)
 
 
 class SettingsStream(XeroStream):
@@ -27,8 +42,8 @@ class SettingsStream(XeroStream):
         return last_full is None or now - last_full > MAX_AGE
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
-        tax_rates, currencies = self.xero.tax_rates(), self.xero.currencies()
-        accounts, items = self.xero.accounts(), self.xero.items()
+        tax_rates, currencies = _served(self.xero.tax_rates), _served(self.xero.currencies)
+        accounts, items = _served(self.xero.accounts), _served(self.xero.items)
         organisation = self.xero.organisation()
         invalid = [f for page, name in ((tax_rates, "tax_rates"), (currencies, "currencies"), (accounts, "accounts"),
                                         (items, "items")) for f in _failures(name, page)]

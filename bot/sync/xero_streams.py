@@ -6,6 +6,7 @@ stores a page in bulk, skipping records whose ``UpdatedDateUTC`` we already have
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,13 +20,14 @@ from bot.store.mirror import XeroContact, XeroCreditNote, XeroInvoice, XeroInvoi
 from bot.store.upsert import insert_rows
 from bot.sync.engine import Page, Stored
 from bot.sync.failures import RecordFailure
-from integrations.xero import XeroClient
+from integrations.xero import XeroClient, XeroNotFound
 from integrations.xero import pages as xero_pages
 from integrations.xero.models import Contact, CreditNote, Invoice, Payment
 
 SOURCE = "xero"
 OVERLAP = timedelta(seconds=1)
 SALES_ONLY = 'Type=="ACCREC"'
+log = logging.getLogger(__name__)
 
 
 def parse_cursor(cursor: str | None) -> datetime | None:
@@ -240,8 +242,11 @@ class CreditNoteStream(XeroStream):
     entity = "credit_notes"
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
-        for page in self.xero.credit_note_pages(modified_since=parse_cursor(cursor)):
-            yield Page([c for c in page.items if c.type in (None, "ACCRECCREDIT")], _failures(self.entity, page))
+        try:
+            for page in self.xero.credit_note_pages(modified_since=parse_cursor(cursor)):
+                yield Page([c for c in page.items if c.type in (None, "ACCRECCREDIT")], _failures(self.entity, page))
+        except XeroNotFound as exc:  # a Xero that does not serve CreditNotes: none to mirror, the rest syncs
+            log.warning("xero.credit_notes_not_served", extra={"error": str(exc)})
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
         notes: list[CreditNote] = list(page.items)
