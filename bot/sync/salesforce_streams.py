@@ -7,6 +7,7 @@ cursor is the last record's SystemModstamp and Id, stored with its page); deleti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -21,11 +22,13 @@ from bot.store.upsert import insert_rows
 from bot.sync.engine import Page, Stored
 from bot.sync.failures import RecordFailure
 from integrations.salesforce.client import SalesforceClient
+from integrations.salesforce.errors import SalesforceNotFound
 from integrations.salesforce.models import Account, DeletedRecord, Opportunity, SObject, User
 from integrations.salesforce.paging import ModstampCursor, QueryPage
 from integrations.salesforce.soql import in_
 
 SOURCE = "salesforce"
+log = logging.getLogger(__name__)
 
 
 def format_cursor(cursor: ModstampCursor | None) -> str | None:
@@ -161,8 +164,11 @@ class DeletionStream(SalesforceStream):
         self.entity = f"{model.sobject.lower()}_deletions"
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
-        for page in self.client.deleted_pages(self.model, parse_cursor(cursor)):
-            yield Page(page.records, _failures(self.entity, page), cursor=format_cursor(page.cursor))
+        try:
+            for page in self.client.deleted_pages(self.model, parse_cursor(cursor)):
+                yield Page(page.records, _failures(self.entity, page), cursor=format_cursor(page.cursor))
+        except SalesforceNotFound as exc:  # an org API without queryAll: deletions are not seen, the rest syncs
+            log.warning("salesforce.deletions_not_served", extra={"entity": self.entity, "error": str(exc)})
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
         records: list[DeletedRecord] = list(page.items)

@@ -26,10 +26,12 @@ NOT_SERVED = ("/api.xro/2.0/TaxRates", "/api.xro/2.0/Currencies", "/api.xro/2.0/
               "/api.xro/2.0/CreditNotes")
 
 
-def without(paths: tuple[str, ...], app: Any) -> Any:
+def without(paths: tuple[str, ...], app: Any, answer: Any = None) -> Any:
+    """``app`` answering 404 with ``answer`` (default Xero's problem shape) for ``paths``."""
+    body = json.dumps({"Title": "NotFound", "Status": 404} if answer is None else answer).encode()
+
     async def narrower(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] in paths:
-            body = json.dumps({"Title": "NotFound", "Status": 404}).encode()
             await send({"type": "http.response.start", "status": 404,
                         "headers": [(b"content-type", b"application/json")]})
             await send({"type": "http.response.body", "body": body})
