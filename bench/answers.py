@@ -34,7 +34,7 @@ than the latencies. By Little's law the mean time per question with N in flight 
 N x the bot's time per question, so the 100 ms / 300 ms goals at 20 in flight need ~5 ms of CPU a
 question.
 
-Measured at the default sizes, before (7aec2d9) and after (f178158) back to back, on 2 cores
+Measured at the default sizes, before (7aec2d9) and after (5def1a5) back to back, on 2 cores
 with a load average of 6-9 from other test runs: bot CPU per question 22-24 ms before, 15 ms
 after; name resolution p95 46 ms before, 10 ms after (goal 20 ms: met); *answer* pacing ack
 p50/p95 461/680 ms before, 49/356 ms after, answer p50/p95 567/835 ms before, 416/1,211 ms after;
