@@ -1,7 +1,7 @@
 """The `paidup` command line: parse, call a service, print, exit with a meaningful code.
 
 Exit codes: 0 done; 1 done but something needs attention (doctor found a problem, sync records
-failed); 2 could not run (bad config, the run itself failed); 3 not built yet.
+failed); 2 could not run (bad config, the run itself failed).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import click
 from bot.config import AppConfig, ConfigError, Settings, load_app_config, load_settings
 from bot.logs import configure_logging
 
-EXIT_ATTENTION, EXIT_FAILED, EXIT_NOT_BUILT = 1, 2, 3
+EXIT_ATTENTION, EXIT_FAILED = 1, 2
 
 
 class Context:
@@ -46,11 +46,6 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_FAILED)
 
     return wrapper
-
-
-def not_built(what: str, issue: str) -> None:
-    click.secho(f"{what} is not built yet ({issue}); nothing was done.", fg="yellow", err=True)
-    sys.exit(EXIT_NOT_BUILT)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
