@@ -225,7 +225,9 @@ class SfAccount(Base):
 class SfOpportunity(Base):
     __tablename__ = "sf_opportunities"
     __table_args__ = (Index("ix_sf_opportunities_owner_won", "owner_id", "is_won", "xero_invoice_number"),
-                      Index("ix_sf_opportunities_invoice_number", "xero_invoice_number"))  # reports: deal owners
+                      # reports: an invoice's deal owner (the latest close date wins) without a sort
+                      Index("ix_sf_opportunities_invoice_owner", "xero_invoice_number", "close_date", "id",
+                            "is_deleted", "owner_id"))
 
     id: Mapped[str] = mapped_column(SalesforceId, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

@@ -59,7 +59,7 @@ class Who:
 
 def _invoice_owned() -> tuple[FromClause, ColumnElement[Any]]:
     """Invoices with their owner looked up one by one (see the module doc); the owner column is None
-    for Unassigned. For the smaller selections (one owner's, payments in a period)."""
+    for Unassigned. Each lookup is an index walk with no sort (``_deal_owner_of``, ``_account_owner_of``)."""
     owner = SfUser.__table__.alias("owner")
     table = XeroInvoice.__table__
     found = func.coalesce(_deal_owner_of(table.c.number), _account_owner_of(table.c.contact_id))
@@ -175,25 +175,31 @@ def _relevant(window: Window, inv: Any) -> ColumnElement[bool]:
 
 
 def _linked_owner() -> Any:
-    """contact id → the owner of its first linked (not deleted) account by id, as rows numbered per
-    contact (``rn`` 1 is the one); the set-wise form of ``_account_owner_of``."""
-    return (select(AccountLink.xero_contact_id.label("contact_id"), SfAccount.owner_id.label("owner_id"),
-                   func.row_number().over(partition_by=AccountLink.xero_contact_id, order_by=SfAccount.id)
-                   .label("rn"))
-            .join(SfAccount, and_(SfAccount.id == AccountLink.sf_account_id, SfAccount.is_deleted.is_(False)))
-            .subquery("linked"))
+    """contact id → the owner of its first linked (not deleted) account by id; the set-wise form of
+    ``_account_owner_of``. ``MIN(account id)`` per contact is a walk of the link index in contact order,
+    then one primary-key lookup per contact (a window function numbering the links sorted them all)."""
+    first = (select(AccountLink.xero_contact_id.label("contact_id"), func.min(SfAccount.id).label("account_id"))
+             .join(SfAccount, and_(SfAccount.id == AccountLink.sf_account_id, SfAccount.is_deleted.is_(False)))
+             .group_by(AccountLink.xero_contact_id).subquery("first_account"))
+    account = SfAccount.__table__.alias("linked_account")
+    return (select(first.c.contact_id, account.c.owner_id)
+            .select_from(first.join(account, account.c.id == first.c.account_id)).subquery("linked"))
 
 
 def _account_owner_of(contact_id: Any) -> ColumnElement[str | None]:
-    """The owner of the first (by id) not deleted Salesforce account linked to the contact."""
-    return (select(SfAccount.owner_id)
-            .join(AccountLink, AccountLink.sf_account_id == SfAccount.id)
-            .where(AccountLink.xero_contact_id == contact_id, SfAccount.is_deleted.is_(False))
-            .order_by(SfAccount.id).limit(1).scalar_subquery())
+    """The owner of the first (by id) not deleted Salesforce account linked to the contact: ``MIN()`` of
+    the contact's links (an aggregate, where ``ORDER BY id LIMIT 1`` sorted every lookup), then its owner."""
+    account = SfAccount.__table__.alias("first_linked")
+    first = (select(func.min(SfAccount.id))
+             .join(AccountLink, AccountLink.sf_account_id == SfAccount.id)
+             .where(AccountLink.xero_contact_id == contact_id, SfAccount.is_deleted.is_(False))
+             .correlate_except(SfAccount, AccountLink).scalar_subquery())  # to the invoice, two levels up
+    return select(account.c.owner_id).where(account.c.id == first).scalar_subquery()
 
 
 def _deal_owner_of(number: Any) -> ColumnElement[str | None]:
-    """The owner of the opportunity invoiced with this invoice number (as ``_deal_owner``)."""
+    """The owner of the opportunity invoiced with this invoice number (as ``_deal_owner``): a backward walk
+    of ``ix_sf_opportunities_invoice_owner`` (number, close date, id), no sort."""
     opp = SfOpportunity
     return (select(opp.owner_id)
             .where(opp.xero_invoice_number == number, opp.is_deleted.is_(False), opp.owner_id.is_not(None))
@@ -234,7 +240,7 @@ def invoice_rows(session: Session, window: Window, who: Who, base: str | None, u
            .group_by(table.c.contact_id, table.c.currency).subquery("agg"))
     linked = _linked_owner()  # one lookup per (contact, currency) sum: a join beats a subquery per row here
     by_account = (select(linked.c.owner_id, agg.c.currency, *(func.sum(agg.c[name]) for name in MEASURES))
-                  .select_from(agg.outerjoin(linked, and_(linked.c.contact_id == agg.c.contact_id, linked.c.rn == 1)))
+                  .select_from(agg.outerjoin(linked, linked.c.contact_id == agg.c.contact_id))
                   .group_by(linked.c.owner_id, agg.c.currency))
     sums: dict[tuple[str | None, str], list[int]] = {}
 
