@@ -69,6 +69,7 @@ def doctor(obj: Context) -> None:
     from bot.services.doctor import run_checks
 
     checks = run_checks(obj.settings)
+    checks += _connection_checks(obj.settings, checks)
     marks = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "red")}
     for check in checks:
         mark, colour = marks[check.status]
@@ -79,6 +80,41 @@ def doctor(obj: Context) -> None:
     warned = sum(check.status == "warn" for check in checks)
     click.echo(f"\n{failed} problem(s), {warned} warning(s).")
     sys.exit(EXIT_ATTENTION if failed else 0)
+
+
+def _connection_checks(settings: Settings, found: list[Any]) -> list[Any]:
+    """One call to each platform whose credentials are set (the database must be current first:
+    Xero and Salesforce tokens are stored in it)."""
+    from bot.app import Paidup
+    from bot.services.doctor import Check, check_connections, slack_scopes_check
+    from bot.services.manifest import bot_scopes
+
+    def failed(area: str) -> bool:
+        return any(c.area == area and c.status == "fail" for c in found)
+
+    if failed("config"):
+        return []
+    paidup = Paidup(settings, load_app_config(settings.config_path))
+    probes: dict[str, Callable[[], Check]] = {}
+    if settings.slack_bot_token and settings.slack_bot_token.get_secret_value():
+        def slack() -> Check:
+            answer = paidup.slack_client.auth_test()
+            return slack_scopes_check(str(answer.get("team")), str(answer.get("user")),
+                                      answer.headers.get("x-oauth-scopes"), bot_scopes(paidup.config))
+        probes["slack"] = slack
+    database_ready = any(c.area == "database" and c.status == "ok" for c in found)
+    if database_ready and not failed("secrets") and not failed("xero"):
+        probes["xero"] = lambda: Check("xero", "ok", f"Xero answers: organisation {paidup.xero.organisation().name}")
+    if database_ready and not failed("secrets") and not failed("salesforce"):
+        probes["salesforce"] = lambda: Check(
+            "salesforce", "ok", f"Salesforce answers: Account has {len(paidup.salesforce.describe('Account').fields)} "
+            "fields")
+    secrets = [s.get_secret_value() for s in (settings.slack_bot_token, settings.xero_client_secret,
+                                              settings.salesforce_client_secret, settings.secret_key) if s]
+    try:
+        return check_connections(probes, secrets)
+    finally:
+        paidup.db.dispose()
 
 
 @cli.group()

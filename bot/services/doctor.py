@@ -1,11 +1,12 @@
 """`paidup doctor`: what is configured, what is missing, and what to do about it.
 
 Returns plain ``Check`` rows; the CLI prints them. No secret value is ever put in a row: only
-whether it is set.
+whether it is set, and (``check_connections``) whether Slack, Xero and Salesforce accept it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -132,3 +133,34 @@ def check_credentials(settings: Settings) -> list[Check]:
 def run_checks(settings: Settings) -> list[Check]:
     config_checks, _config = check_config(settings)
     return [*config_checks, *check_database(settings), *check_credentials(settings)]
+
+
+Probe = Callable[[], Check]
+
+
+def check_connections(probes: Mapping[str, Probe], secrets: Iterable[str] = ()) -> list[Check]:
+    """Each probe talks to its platform once (token accepted? API reachable?) and says what it found;
+    a probe that raises is a failed check whose words never carry a configured secret."""
+    hidden = [s for s in secrets if s]
+    checks: list[Check] = []
+    for area, probe in probes.items():
+        try:
+            checks.append(probe())
+        except Exception as exc:  # noqa: BLE001 - any failure to connect is the finding itself
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            for secret in hidden:
+                reason = reason.replace(secret, "[redacted]")
+            checks.append(Check(area, "fail", f"could not connect: {reason}",
+                                f"check the {area} credentials and base URL in the environment"))
+    return checks
+
+
+def slack_scopes_check(team: str, bot: str, granted: str | None, needed: Iterable[str]) -> Check:
+    """``auth.test`` answered: the token works; the scopes Slack reports (``x-oauth-scopes``) cover ``needed``."""
+    if granted is None:
+        return Check("slack", "ok", f"SLACK_BOT_TOKEN works: @{bot} in {team}")
+    missing = sorted(set(needed) - {s.strip() for s in granted.split(",")})
+    if missing:
+        return Check("slack", "fail", f"SLACK_BOT_TOKEN works (@{bot} in {team}) but lacks {', '.join(missing)}",
+                     "add the scopes (or paste `paidup manifest` again) and reinstall the Slack app")
+    return Check("slack", "ok", f"SLACK_BOT_TOKEN works: @{bot} in {team}, scopes cover the manifest")
