@@ -44,3 +44,8 @@ def aging_bucket(days: int) -> AgingBucket | None:
         if days >= bucket.first_day and (bucket.last_day is None or days <= bucket.last_day):
             return bucket
     return None
+
+
+def days_overdue_words(days: int) -> str:
+    """"1 day overdue", "12 days overdue": the words every chat shows for an overdue invoice."""
+    return f"{days} day overdue" if days == 1 else f"{days} days overdue"

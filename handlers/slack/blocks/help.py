@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.slack.blocks.status import mrkdwn_escape
+
 EXAMPLES = (
     ("{command} acme", "has Acme paid? amount due and overdue, open invoices, last payment"),
     ("{command} INV-0042", "one invoice by its number"),
@@ -23,7 +25,8 @@ def help_text(command: str) -> str:
 
 def help_blocks(command: str, notice: str | None = None) -> list[dict[str, Any]]:
     """The help card; ``notice`` (plain words, e.g. "this answer is not available yet") goes on top."""
-    lines = "\n".join(f"`{example.format(command=command)}`  {meaning}" for example, meaning in EXAMPLES)
+    lines = "\n".join(f"`{mrkdwn_escape(example.format(command=command))}`  {mrkdwn_escape(meaning)}"
+                      for example, meaning in EXAMPLES)
     asks = ", ".join(f"“{ask}”" for ask in ASK_EXAMPLES)
     blocks: list[dict[str, Any]] = []
     if notice:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.aging import days_overdue_words
 from bot.services.overdue import BucketTotal, OverdueInvoice, OverdueReport, OwnerOverdue
 from handlers.slack.blocks.status import HEADER_MAX, cut, minutes_ago, money_list, mrkdwn_escape
 
@@ -19,7 +20,7 @@ def overdue_line(invoice: OverdueInvoice) -> str:
     number = mrkdwn_escape(invoice.number or "(no number)")
     linked = f"<{invoice.xero_url}|{number}>" if invoice.xero_url else number
     return (f"• {linked} {mrkdwn_escape(cut(invoice.account_name, 60))}: {invoice.amount_due.formatted()} "
-            f"{invoice.amount_due.currency}, {invoice.days_overdue} days overdue")
+            f"{invoice.amount_due.currency}, {days_overdue_words(invoice.days_overdue)}")
 
 
 def buckets_line(buckets: list[BucketTotal]) -> str:

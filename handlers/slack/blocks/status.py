@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.aging import days_overdue_words
 from bot.domain.money import Money
 from bot.services.account_ledger import InvoiceSummary, PaymentSummary
 from bot.services.status import StatusAnswer
@@ -62,7 +63,7 @@ def invoice_link(invoice: InvoiceSummary) -> str:
 
 def invoice_line(invoice: InvoiceSummary) -> str:
     due = invoice.due_date.isoformat() if invoice.due_date else "no due date"
-    late = f", *{invoice.days_overdue} days overdue*" if invoice.days_overdue else ""
+    late = f", *{days_overdue_words(invoice.days_overdue)}*" if invoice.days_overdue else ""
     return f"• {invoice_link(invoice)}: {invoice.amount_due.formatted()} {invoice.currency} due {due}{late}"
 
 

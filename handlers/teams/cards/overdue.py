@@ -8,6 +8,7 @@ from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard, TextBlock
 
+from bot.domain.aging import days_overdue_words
 from bot.services.overdue import OverdueInvoice, OverdueReport, OwnerOverdue
 from handlers.slack.blocks.overdue import buckets_line, overdue_text, overdue_title
 from handlers.slack.blocks.status import minutes_ago, money_list
@@ -21,7 +22,7 @@ def overdue_line(invoice: OverdueInvoice) -> str:
     number = plain(invoice.number or "(no number)")
     linked = f"[{number}]({invoice.xero_url})" if invoice.xero_url else number
     return (f"- {linked} {plain(cut(invoice.account_name, 60))}: {invoice.amount_due.formatted()} "
-            f"{invoice.amount_due.currency}, {invoice.days_overdue} days overdue")
+            f"{invoice.amount_due.currency}, {days_overdue_words(invoice.days_overdue)}")
 
 
 def group_blocks(group: OwnerOverdue) -> list[TextBlock]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from microsoft_teams.cards import AdaptiveCard, ExecuteAction, Fact, FactSet, OpenUrlAction, TextBlock
 
+from bot.domain.aging import days_overdue_words
 from bot.services.account_ledger import InvoiceSummary, PaymentSummary
 from bot.services.status import StatusAnswer
 from handlers.slack.blocks.status import minutes_ago, money_list, remind_value
@@ -27,7 +28,7 @@ def invoice_label(invoice: InvoiceSummary) -> str:
 
 def invoice_line(invoice: InvoiceSummary) -> str:
     due = invoice.due_date.isoformat() if invoice.due_date else "no due date"
-    late = f", **{invoice.days_overdue} days overdue**" if invoice.days_overdue else ""
+    late = f", **{days_overdue_words(invoice.days_overdue)}**" if invoice.days_overdue else ""
     return f"{invoice_label(invoice)}: {invoice.amount_due.formatted()} {invoice.currency} due {due}{late}"
 
 

@@ -43,7 +43,7 @@ def test_one_owner_with_lines_buckets_and_totals() -> None:
     assert check_message_blocks(blocks) == [] and blocks[0]["text"]["text"] == "Overdue for Rita Rep"
     owner = blocks[1]["text"]["text"]
     assert owner.startswith("*Rita Rep*: 2 overdue, $2,000.00 USD\n1–30 days: 2 ($2,000.00 USD) · 31–60 days: 0")
-    assert "|INV-0000> O'Brien &amp; &lt;Sons&gt;: $1,000.00 USD, 1 days overdue" in owner
+    assert "|INV-0000> O'Brien &amp; &lt;Sons&gt;: $1,000.00 USD, 1 day overdue" in owner
     assert "Xero as of 4 min ago" in json.dumps(blocks)
 
 
