@@ -35,6 +35,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Reads of a big mirror (reports over 200k invoices: bench/reports.py) keep re-reading pages with
+    # SQLite's default 2 MiB cache: up to 64 MiB per connection (grown only as pages are read) and the
+    # file memory-mapped up to 256 MiB cut the all-team report's time by ~25-40% there.
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 
