@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -57,18 +59,39 @@ def wait_for_health(url: str, process: subprocess.Popen[str], timeout: float = 3
     raise AssertionError("serve did not start listening")
 
 
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    stderr: str = ""
+
+
+@contextmanager
+def serving(args: list[str], cwd: Path, env: dict[str, str]) -> Iterator[Served]:
+    """`paidup <args>` with ``env`` over an environment cleared of every Paidup setting; SIGTERM
+    when the block ends (its stderr kept), killed if the block fails."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("PAIDUP_", "SLACK_", "XERO_", "SALESFORCE_", "TEAMS_")) and k != "DATABASE_URL"}
+    process = subprocess.Popen([str(PAIDUP), *args], cwd=cwd, env={**clean, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    served = Served(process)
+    try:
+        yield served
+        process.send_signal(signal.SIGTERM)
+        _, served.stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 def test_serve_http_answers_then_stops_on_sigterm(workdir: Path, slack: tuple[SlackState, str]) -> None:
     state, slack_url = slack
     port = free_port()
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("PAIDUP_", "SLACK_", "XERO_", "SALESFORCE_")) and k != "DATABASE_URL"}
-    env = {**clean, "SLACK_BOT_TOKEN": DEFAULT_BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    env = {"SLACK_BOT_TOKEN": DEFAULT_BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
            "SLACK_API_URL": slack_url + "/api", "DATABASE_URL": f"sqlite:///{workdir / 'paidup.db'}"}
-    process = subprocess.Popen([str(PAIDUP), "serve", "--http", "--port", str(port)], cwd=workdir, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with serving(["serve", "--http", "--port", str(port)], workdir, env) as served:
         url = f"http://127.0.0.1:{port}"
-        health = wait_for_health(url, process)
+        health = wait_for_health(url, served.process)
         assert health.status_code == 200 and health.json()["database"] == "ok"
         signer = SlackRequestSigner(SIGNING_SECRET, sandbox_url=slack_url)
         answer = post_signed(url + "/slack/events", signer.slash_command("U0REP0001", "help"))
@@ -76,14 +99,8 @@ def test_serve_http_answers_then_stops_on_sigterm(workdir: Path, slack: tuple[Sl
         forged = SlackRequestSigner("not-the-secret").slash_command("U0REP0001", "help")
         assert post_signed(url + "/slack/events", forged).status_code == 401
         assert state.last("auth.test").ok  # the bot verified its token against SLACK_API_URL (slash added)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, stderr
-    assert "Paidup stopped." in stderr and "Traceback" not in stderr
+    assert served.process.returncode == 0, served.stderr
+    assert "Paidup stopped." in served.stderr and "Traceback" not in served.stderr
 
 
 def test_serve_without_slack_secrets_says_which_and_exits_2(workdir: Path) -> None:
@@ -102,26 +119,18 @@ def test_serve_in_socket_mode_acks_a_slash_command_with_the_help_then_stops(work
     stub = SocketModeStub()
     env = {"SLACK_BOT_TOKEN": DEFAULT_BOT_TOKEN, "SLACK_APP_TOKEN": "xapp-1-A0PAIDUPAPP-test",
            "SLACK_API_URL": stub.api_url, "DATABASE_URL": f"sqlite:///{workdir / 'paidup.db'}"}
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("PAIDUP_", "SLACK_", "XERO_", "SALESFORCE_")) and k != "DATABASE_URL"}
-    process = subprocess.Popen([str(PAIDUP), "serve"], cwd=workdir, env={**clean, **env},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        command = SlackRequestSigner(SIGNING_SECRET).slash_command("U0REP0001", "help").payload()
-        stub.send({"envelope_id": "env-1", "type": "slash_commands", "payload": command,
-                   "accepts_response_payload": True})
-        ack = stub.acks.get(timeout=30)
-        assert ack["envelope_id"] == "env-1" and ack["payload"]["text"].startswith("Paidup help")
-        assert "apps.connections.open" in stub.api_calls
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=20)
+        with serving(["serve"], workdir, env) as served:
+            command = SlackRequestSigner(SIGNING_SECRET).slash_command("U0REP0001", "help").payload()
+            stub.send({"envelope_id": "env-1", "type": "slash_commands", "payload": command,
+                       "accepts_response_payload": True})
+            ack = stub.acks.get(timeout=30)
+            assert ack["envelope_id"] == "env-1" and ack["payload"]["text"].startswith("Paidup help")
+            assert "apps.connections.open" in stub.api_calls
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
         stub.close()
-    assert process.returncode == 0, stderr
-    assert "Socket Mode" in stderr and "Paidup stopped." in stderr and "Traceback" not in stderr
+    assert served.process.returncode == 0, served.stderr
+    assert "Socket Mode" in served.stderr and "Paidup stopped." in served.stderr and "Traceback" not in served.stderr
 
 
 def test_a_bot_token_slack_refuses_is_one_message_and_exit_2(workdir: Path, slack: tuple[SlackState, str]) -> None:

@@ -3,9 +3,6 @@ answered through the connector stand-in, a bad token refused), then a clean stop
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,7 @@ from integrations.slack_sandbox import DEFAULT_BOT_TOKEN
 from integrations.teams_sandbox import TeamsChannel
 from tests.conftest import ROOT
 from tests.handlers.slack.socket_mode_stub import SocketModeStub
-from tests.test_serve import PAIDUP, free_port, wait_for_health
+from tests.test_serve import free_port, serving, wait_for_health
 
 from .conftest import RunningTeams
 
@@ -27,55 +24,38 @@ def workdir(tmp_path: Path) -> Path:
 
 def test_serve_teams_only_answers_then_stops(workdir: Path, teams: RunningTeams) -> None:
     port = free_port()
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("PAIDUP_", "SLACK_", "XERO_", "SALESFORCE_", "TEAMS_")) and k != "DATABASE_URL"}
-    env = {**clean, **teams.settings(), "DATABASE_URL": f"sqlite:///{workdir / 'paidup.db'}"}
-    process = subprocess.Popen([str(PAIDUP), "serve", "--port", str(port)], cwd=workdir, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    env = {**teams.settings(), "DATABASE_URL": f"sqlite:///{workdir / 'paidup.db'}"}
+    with serving(["serve", "--port", str(port)], workdir, env) as served:
         url = f"http://127.0.0.1:{port}"
-        assert wait_for_health(url, process).status_code == 200
+        assert wait_for_health(url, served.process).status_code == 200
         channel = TeamsChannel(teams.state, teams.url)
         rita = teams.state.add_user("Rita Rep", "rita.rep@paidup.example")
         assert channel.post(url + "/api/messages", channel.message(rita, "help")).status_code == 200
         [reply] = teams.state.in_conversation(channel.personal(rita))
         assert reply.cards[0]["body"][0]["text"] == "What Paidup answers"
         assert channel.post(url + "/api/messages", channel.message(rita, "help"), "expired").status_code == 401
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, stderr
+    stderr = served.stderr
+    assert served.process.returncode == 0, stderr
     assert "serving Microsoft Teams over HTTP" in stderr and "Paidup stopped." in stderr and "Traceback" not in stderr
 
 
 def test_slack_socket_mode_and_teams_over_http_in_one_process(workdir: Path, teams: RunningTeams) -> None:
     stub = SocketModeStub()
     port = free_port()
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("PAIDUP_", "SLACK_", "XERO_", "SALESFORCE_", "TEAMS_")) and k != "DATABASE_URL"}
-    env = {**clean, **teams.settings(), "SLACK_BOT_TOKEN": DEFAULT_BOT_TOKEN,
+    env = {**teams.settings(), "SLACK_BOT_TOKEN": DEFAULT_BOT_TOKEN,
            "SLACK_APP_TOKEN": "xapp-1-A0PAIDUPAPP-test", "SLACK_API_URL": stub.api_url,
            "DATABASE_URL": f"sqlite:///{workdir / 'paidup.db'}"}
-    process = subprocess.Popen([str(PAIDUP), "serve", "--port", str(port)], cwd=workdir, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        url = f"http://127.0.0.1:{port}"
-        assert wait_for_health(url, process).status_code == 200
-        channel = TeamsChannel(teams.state, teams.url)
-        rita = teams.state.add_user("Rita Rep", "rita.rep@paidup.example")
-        assert channel.post(url + "/api/messages", channel.message(rita, "help")).status_code == 200
-        assert teams.state.in_conversation(channel.personal(rita))[0].cards[0]["body"][0]["text"] == \
-            "What Paidup answers"
-        assert "apps.connections.open" in stub.api_calls  # and Slack is connected over Socket Mode
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=20)
+        with serving(["serve", "--port", str(port)], workdir, env) as served:
+            url = f"http://127.0.0.1:{port}"
+            assert wait_for_health(url, served.process).status_code == 200
+            channel = TeamsChannel(teams.state, teams.url)
+            rita = teams.state.add_user("Rita Rep", "rita.rep@paidup.example")
+            assert channel.post(url + "/api/messages", channel.message(rita, "help")).status_code == 200
+            assert teams.state.in_conversation(channel.personal(rita))[0].cards[0]["body"][0]["text"] == \
+                "What Paidup answers"
+            assert "apps.connections.open" in stub.api_calls  # and Slack is connected over Socket Mode
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
         stub.close()
-    assert process.returncode == 0, stderr
-    assert "Socket Mode, and Microsoft Teams over HTTP" in stderr and "Paidup stopped." in stderr
+    assert served.process.returncode == 0, served.stderr
+    assert "Socket Mode, and Microsoft Teams over HTTP" in served.stderr and "Paidup stopped." in served.stderr
