@@ -21,6 +21,11 @@ from integrations.xero.pages import M, Stream, parse_records
 ACCOUNTING_PATH = "/api.xro/2.0"
 
 
+def not_json(response: httpx.Response) -> XeroError:
+    return XeroError("Xero answered with a body that is not JSON", status_code=response.status_code,
+                     response=response)
+
+
 class XeroApiBase:
     """``XeroClient(http, auth, limiter, api_url=..., tenant_id=...)``: ``http`` is the caller's
     ``httpx.Client`` (its timeouts and transport apply); ``tenant_id`` is ``XERO_TENANT_ID`` or None
@@ -74,16 +79,22 @@ class XeroApiBase:
                     idempotency_key: str | None = None, headers: Mapping[str, str] | None = None,
                     resource: str = "resource") -> Any:
         """One accounting call; the decoded JSON envelope (money as Decimal), or None for 204."""
-        response = self._caller.request(method, f"{self._api_url}{ACCOUNTING_PATH}/{path}", tenant_id=self.tenant_id,
-                                        params=params, body=body, idempotency_key=idempotency_key,
-                                        headers=headers, resource=resource)
+        response = self._accounting_response(method, path, params=params, body=body, idempotency_key=idempotency_key,
+                                             headers=headers, resource=resource)
         if response.status_code == 204 or not response.content:
             return None
         try:
             return json_codec.loads(response.content)
         except ValueError:
-            raise XeroError("Xero answered with a body that is not JSON", status_code=response.status_code,
-                            response=response) from None
+            raise not_json(response) from None
+
+    def _accounting_response(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                             body: Any = None, idempotency_key: str | None = None,
+                             headers: Mapping[str, str] | None = None, resource: str = "resource") -> httpx.Response:
+        """One accounting call's successful response, its body not yet decoded."""
+        return self._caller.request(method, f"{self._api_url}{ACCOUNTING_PATH}/{path}", tenant_id=self.tenant_id,
+                                    params=params, body=body, idempotency_key=idempotency_key,
+                                    headers=headers, resource=resource)
 
     @staticmethod
     def _single(stream: Stream[M], envelope: Any) -> M:

@@ -1,6 +1,14 @@
 """JSON in and out with money kept exact: decode numbers with a fraction as ``Decimal``; encode
 ``Decimal`` as a JSON number written exactly as the Decimal reads (``240.00``, never a string:
-the spec types money as ``number``) and dates as ``YYYY-MM-DD`` (what Xero's docs send)."""
+the spec types money as ``number``) and dates as ``YYYY-MM-DD`` (what Xero's docs send).
+
+Both directions go through msgspec (C): a page of 1,000 invoices is about 1.2 MB of JSON, and
+the standard library's decoder building a Decimal per amount through a Python callback took
+~22 ms a page against ~13 ms here; encoding one took ~30-45 ms in the sandbox against a few.
+msgspec hands each number's text with a fraction or exponent to ``Decimal`` (exact, like
+``parse_float=Decimal``) and writes a Decimal's own digits. A non-finite Decimal has no JSON
+number: the standard library's encoder is asked instead, and refuses it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +17,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-# A Decimal is first written as the string "\u0000\u0001<digits>\u0001\u0000", then unquoted. Control
-# characters in that order do not occur in accounting text; plain str.replace keeps this at C speed.
+import msgspec
+
+_DECODER = msgspec.json.Decoder(float_hook=Decimal)
+_ENCODER = msgspec.json.Encoder(decimal_format="number")
+_NON_FINITE = (b"NaN", b"Infinity")
+
+# The fallback encoder writes a Decimal first as "\u0000\u0001<digits>\u0001\u0000", then unquotes it.
 _OPEN, _CLOSE = "\x00\x01", "\x01\x00"
 
 
@@ -24,10 +37,23 @@ def _encode_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def dumps(value: Any) -> bytes:
+def _dumps_checked(value: Any) -> bytes:
+    """The standard library's encoder: slow, but it refuses a non-finite Decimal."""
     text = json.dumps(value, default=_encode_default, separators=(",", ":"), ensure_ascii=False)
     return text.replace('"\\u0000\\u0001', "").replace('\\u0001\\u0000"', "").encode()
 
 
+def dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON; Decimals as exact numbers, dates and datetimes as ISO 8601 text."""
+    try:
+        content = _ENCODER.encode(value)
+    except TypeError:  # a type msgspec does not know: the fallback says which
+        return _dumps_checked(value)
+    if any(token in content for token in _NON_FINITE):  # maybe a NaN Decimal (or just a word in a string)
+        return _dumps_checked(value)
+    return content
+
+
 def loads(content: bytes | str) -> Any:
-    return json.loads(content, parse_float=Decimal)
+    """Decoded JSON; numbers with a fraction or exponent as exact ``Decimal``, integers as ``int``."""
+    return _DECODER.decode(content)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Generic, TypeVar
 
+import msgspec
 from pydantic import ValidationError
 
+from integrations.xero import json_codec
 from integrations.xero.models import Contact, CreditNote, Invoice, Payment, XeroModel
 from integrations.xero.settings_models import Account, Currency, Item, Organisation, TaxRate
 
@@ -86,11 +89,55 @@ def parse_records(model: type[M], raw_records: Iterable[Any]) -> tuple[list[M], 
     return items, failures
 
 
-def page_from_envelope(stream: Stream[M], number: int, envelope: Any) -> Page[M]:
+@dataclass(frozen=True)
+class RawPage(Generic[M]):
+    """One page as Xero sent it, not yet decoded: what paging needs was read from it (a cheap scan,
+    ~1 ms for 1,000 invoices), the records are decoded and validated by ``parse_raw_page``, which
+    may run in another process (the sync does so for big pulls)."""
+
+    stream: Stream[M]
+    number: int
+    content: bytes
+    raw_count: int
+    page_count: int | None = None
+    item_count: int | None = None
+
+
+class _Pagination(msgspec.Struct):
+    pageCount: int | None = None  # Xero's field names
+    itemCount: int | None = None
+
+
+@cache
+def _skeleton(key: str) -> type[msgspec.Struct]:
+    """The envelope with only ``pagination`` and the records left undecoded (``msgspec.Raw``)."""
+    return msgspec.defstruct(f"{key}Envelope", [("pagination", _Pagination | None, None),
+                                                (key, list[msgspec.Raw] | None, None)])
+
+
+def scan_envelope(stream: Stream[Any], content: bytes) -> tuple[int, int | None, int | None]:
+    """(records, pageCount, itemCount) of a page without decoding its records; ValueError if it is
+    not JSON. An envelope of another shape is decoded in full and read as ``page_from_envelope`` would."""
+    try:
+        envelope = msgspec.json.decode(content, type=_skeleton(stream.key))
+    except msgspec.ValidationError:
+        page = page_from_envelope(stream, 0, json_codec.loads(content), parse=False)
+        return page.raw_count, page.page_count, page.item_count
+    records = getattr(envelope, stream.key)
+    pagination = envelope.pagination or _Pagination()
+    return len(records or ()), pagination.pageCount, pagination.itemCount
+
+
+def parse_raw_page(raw: RawPage[M]) -> Page[M]:
+    """Decode and validate a page's records (bad ones in ``failures``)."""
+    return page_from_envelope(raw.stream, raw.number, json_codec.loads(raw.content))
+
+
+def page_from_envelope(stream: Stream[M], number: int, envelope: Any, *, parse: bool = True) -> Page[M]:
     raw_records = envelope.get(stream.key) if isinstance(envelope, dict) else None
     if not isinstance(raw_records, list):
         raw_records = []
-    items, failures = parse_records(stream.model, raw_records)
+    items, failures = parse_records(stream.model, raw_records) if parse else ([], [])
     pagination = envelope.get("pagination") if isinstance(envelope, dict) else None
     pagination = pagination if isinstance(pagination, dict) else {}
     return Page(number, items, failures, len(raw_records), pagination.get("pageCount"), pagination.get("itemCount"))

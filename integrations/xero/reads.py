@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from integrations.xero.api_base import XeroApiBase
+from integrations.xero.api_base import XeroApiBase, not_json
 from integrations.xero.dates import format_if_modified_since
 from integrations.xero.models import Contact, CreditNote, Invoice, Payment
 from integrations.xero.pages import (
@@ -28,8 +28,11 @@ from integrations.xero.pages import (
     TAX_RATES,
     M,
     Page,
+    RawPage,
     Stream,
     page_from_envelope,
+    parse_raw_page,
+    scan_envelope,
 )
 from integrations.xero.settings_models import Account, Currency, Item, Organisation, TaxRate
 
@@ -52,6 +55,14 @@ class XeroReads(XeroApiBase):
               page_size: int = PAGE_SIZE, start_page: int = 1, **flags: bool) -> Iterator[Page[M]]:
         """Every page of ``stream``. ``filters`` maps IDs/ContactIDs/Statuses/InvoiceNumbers to values;
         ``IDs`` lists are batched. ``flags`` are boolean query flags (summaryOnly, includeArchived)."""
+        for raw in self.raw_pages(stream, modified_since=modified_since, where=where, order=order, filters=filters,
+                                  page_size=page_size, start_page=start_page, **flags):
+            yield parse_raw_page(raw)  # only the parsed page stays alive while the caller works on it
+
+    def raw_pages(self, stream: Stream[M], *, modified_since: datetime | None = None, where: str | None = None,
+                  order: str | None = DEFAULT_ORDER, filters: dict[str, Sequence[str]] | None = None,
+                  page_size: int = PAGE_SIZE, start_page: int = 1, **flags: bool) -> Iterator[RawPage[M]]:
+        """``pages`` before decoding: each page's JSON as Xero sent it (``parse_raw_page`` reads it)."""
         params: dict[str, Any] = {"where": where, "order": order, **{k: "true" for k, on in flags.items() if on}}
         lists = {name: list(values) for name, values in (filters or {}).items() if values}
         unknown = set(lists) - stream.filters
@@ -64,14 +75,20 @@ class XeroReads(XeroApiBase):
             yield from self._paged(stream, batch_params, modified_since, page_size, start_page)
 
     def _paged(self, stream: Stream[M], params: dict[str, Any], modified_since: datetime | None, page_size: int,
-               start_page: int) -> Iterator[Page[M]]:
+               start_page: int) -> Iterator[RawPage[M]]:
         headers = {"If-Modified-Since": format_if_modified_since(modified_since)} if modified_since else None
         number = start_page
         while True:
             query = {k: v for k, v in {**params, "page": number, "pageSize": page_size}.items() if v is not None}
-            envelope = self._accounting("GET", stream.path, params=query, headers=headers, resource=stream.path)
-            page = page_from_envelope(stream, number, envelope)
-            del envelope  # only the parsed page stays alive while the caller works on it
+            response = self._accounting_response("GET", stream.path, params=query, headers=headers,
+                                                 resource=stream.path)
+            content = response.content if response.status_code != 204 else b""
+            try:
+                counts = scan_envelope(stream, content) if content else (0, None, None)
+            except ValueError:
+                raise not_json(response) from None
+            page = RawPage(stream, number, content, *counts)
+            del response, content
             yield page
             # Xero's pagination.pageCount decides when it is there (a server that pages by fewer than
             # the pageSize asked, e.g. its default 100, still has later pages); else a short page ends
