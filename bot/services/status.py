@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.engine import Connection
 
 from bot.config import AppConfig
 from bot.domain.aging import local_today
@@ -101,31 +101,32 @@ class StatusService:
     def for_account(self, account: AccountRef, asked_invoice_id: str | None = None) -> StatusAnswer:
         now = self.clock()
         with self.db.session() as s:
-            as_of = freshness(s, account.xero_contact_ids)
-            if not (account.xero_contact_ids and (as_of is None or now - as_of > self.stale_after)):
-                return self._compose(s, account, asked_invoice_id, now, as_of, False, False)  # fresh: one session
-            open_ids = _open_invoice_ids(s, account.xero_contact_ids)
+            c = s.connection()  # Core statements on the session's connection: one transaction, no ORM per query
+            head = account_header(c, account)
+            if not (account.xero_contact_ids and (head.as_of is None or now - head.as_of > self.stale_after)):
+                return self._compose(c, account, head, asked_invoice_id, now, head.as_of, False, False)  # fresh
+            open_ids = _open_invoice_ids(c, account.xero_contact_ids)
         refreshed = self._refresh(account.xero_contact_ids, [*open_ids, *filter(None, [asked_invoice_id])], now)
         with self.db.session() as s:
-            return self._compose(s, account, asked_invoice_id, now, now if refreshed else as_of, not refreshed,
-                                 refreshed)
+            c = s.connection()
+            return self._compose(c, account, account_header(c, account), asked_invoice_id, now,
+                                 now if refreshed else head.as_of, not refreshed, refreshed)
 
-    def _compose(self, s: Session, account: AccountRef, asked_invoice_id: str | None, now: datetime,
-                 as_of: datetime | None, stale: bool, refreshed: bool) -> StatusAnswer:
+    def _compose(self, c: Connection, account: AccountRef, head: AccountHeader, asked_invoice_id: str | None,
+                 now: datetime, as_of: datetime | None, stale: bool, refreshed: bool) -> StatusAnswer:
         today = local_today(now, self.config.alerts.timezone)
         contacts = account.xero_contact_ids
-        invoices = ledger.open_invoices(s, contacts, today, MAX_OPEN_INVOICES)
-        owner_name = s.scalar(select(SfUser.name).where(SfUser.id == account.owner_id)) if account.owner_id else None
-        display_name = account.name or s.scalar(select(XeroContact.name).where(XeroContact.id.in_(contacts))) or ""
+        totals = ledger.balances(c, contacts, today)
+        shown = ledger.shown_invoices(c, contacts, today, MAX_OPEN_INVOICES, head.short_code)
+        asked = ledger.invoice_by_id(c, asked_invoice_id, today, head.short_code) if asked_invoice_id else None
         return StatusAnswer(
-            account=account, display_name=display_name, sf_account_id=account.sf_account_id,
+            account=account, display_name=account.name or head.contact_name or "", sf_account_id=account.sf_account_id,
             salesforce_path=salesforce_record_path("Account", account.sf_account_id) if account.sf_account_id else None,
-            owner_id=account.owner_id, owner_name=owner_name, xero_contact_ids=contacts,
-            due=invoices.due, overdue=invoices.overdue, open_invoices=invoices.shown,
-            more_open_invoices=invoices.count - len(invoices.shown),
-            asked_invoice=ledger.invoice_by_id(s, asked_invoice_id, today) if asked_invoice_id else None,
-            last_payment=ledger.last_payment(s, contacts), credit=ledger.open_credit(s, contacts),
-            uninvoiced_deals=ledger.uninvoiced_deals(s, account.sf_account_id, MAX_DEALS),
+            owner_id=account.owner_id, owner_name=head.owner_name, xero_contact_ids=contacts,
+            due=totals.due, overdue=totals.overdue, open_invoices=shown, more_open_invoices=totals.count - len(shown),
+            asked_invoice=asked,
+            last_payment=ledger.last_payment(c, contacts), credit=totals.credit,
+            uninvoiced_deals=ledger.uninvoiced_deals(c, account.sf_account_id, MAX_DEALS),
             today=today, as_of=as_of, stale=stale, refreshed_live=refreshed)
 
     def _refresh(self, contact_ids: tuple[str, ...], invoice_ids: list[str], now: datetime) -> bool:
@@ -156,20 +157,49 @@ class StatusService:
                 SyncRun.started_at > now - RUNNING_SYNC_WINDOW)) > 0
 
 
-def freshness(session: Session, contact_ids: tuple[str, ...]) -> datetime | None:
-    """When the mirror last matched Xero for these contacts: the last whole Xero sync that
-    succeeded, or the contacts' own live refresh when that is later."""
-    synced = session.scalar(select(func.max(SyncRun.finished_at)).where(
-        SyncRun.source == "xero", SyncRun.status.in_(("ok", "partial")), SyncRun.kind.in_(WHOLE_SOURCE_RUNS)))
-    refreshed_times = list(session.scalars(select(XeroContact.refreshed_at).where(XeroContact.id.in_(contact_ids))))
-    refreshed = min(refreshed_times) if refreshed_times and None not in refreshed_times else None
+@dataclass(frozen=True)
+class AccountHeader:
+    """An account's single values, read in one statement (``ACCOUNT_HEADER``)."""
+
+    as_of: datetime | None  # the mirror's freshness for these contacts (``freshness``)
+    short_code: str | None  # the Xero organisation's, for invoice deep links
+    owner_name: str | None  # the Salesforce account owner's name
+    contact_name: str | None  # a linked Xero contact's name, when the account has no name
+
+
+LAST_WHOLE_XERO_SYNC = select(func.max(SyncRun.finished_at)).where(
+    SyncRun.source == "xero", SyncRun.status.in_(("ok", "partial")), SyncRun.kind.in_(WHOLE_SOURCE_RUNS))
+CONTACT_REFRESHES = select(func.count().label("contacts"), func.count(XeroContact.refreshed_at).label("refreshed"),
+                           func.min(XeroContact.refreshed_at).label("first_refreshed")) \
+    .where(XeroContact.id.in_(ledger.CONTACTS)).subquery()
+ACCOUNT_HEADER = select(
+    LAST_WHOLE_XERO_SYNC.scalar_subquery().label("synced"), CONTACT_REFRESHES,
+    ledger.SHORT_CODE.scalar_subquery().label("short_code"),
+    select(SfUser.name).where(SfUser.id == bindparam("owner_id")).scalar_subquery().label("owner_name"),
+    select(XeroContact.name).where(XeroContact.id.in_(ledger.CONTACTS)).limit(1).scalar_subquery()
+    .label("contact_name"))
+OPEN_INVOICE_IDS = select(XeroInvoice.id).where(
+    XeroInvoice.contact_id.in_(ledger.CONTACTS), XeroInvoice.status.in_(("AUTHORISED", "SUBMITTED"))) \
+    .order_by(XeroInvoice.due_date).limit(MAX_REFRESH_IDS)
+
+
+def account_header(connection: Connection, account: AccountRef) -> AccountHeader:
+    row = connection.execute(ACCOUNT_HEADER, {"contacts": list(account.xero_contact_ids),
+                                              "owner_id": account.owner_id}).one()
+    # Every linked contact must have been refreshed for the refresh to count (else the sync decides).
+    refreshed = row.first_refreshed if row.contacts and row.refreshed == row.contacts else None
+    return AccountHeader(freshness(row.synced, refreshed), row.short_code, row.owner_name, row.contact_name)
+
+
+def freshness(synced: datetime | None, refreshed: datetime | None) -> datetime | None:
+    """When the mirror last matched Xero for some contacts: the last whole Xero sync that
+    succeeded, or the contacts' own live refresh (the earliest of them) when that is later."""
     if synced is None or (refreshed is not None and refreshed > synced):
         return refreshed
     return synced
 
-def _open_invoice_ids(session: Session, contact_ids: tuple[str, ...]) -> list[str]:
+
+def _open_invoice_ids(connection: Connection, contact_ids: tuple[str, ...]) -> list[str]:
     if not contact_ids:
         return []
-    return list(session.scalars(select(XeroInvoice.id).where(
-        XeroInvoice.contact_id.in_(contact_ids), XeroInvoice.status.in_(("AUTHORISED", "SUBMITTED")))
-        .order_by(XeroInvoice.due_date).limit(MAX_REFRESH_IDS)))
+    return list(connection.scalars(OPEN_INVOICE_IDS, {"contacts": list(contact_ids)}))
