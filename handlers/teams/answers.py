@@ -7,6 +7,7 @@ the services are the same ``Paidup`` properties; only the rendering is Teams'.
     "overdue mine" | "overdue all"              → overdue by owner ("mine": Teams email → Salesforce user)
     "health"                                    → sync freshness, failures, unlinked records
     "invoice [deal]"                            → deals to invoice; each opens the invoice form (invoicing/)
+    "report [me|team|all] [period]"             → the report card, then its charts as inline images (report.py)
     "help" | anything else                      → help card (with a notice when not understood)
 """
 
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from bot.domain.intents import OverdueIntent, StatusIntent
 from bot.services.status import StatusReply
 from handlers.slack.answers.health import HealthSource
-from handlers.slack.answers.overdue import UNMAPPED, OverdueDesk
+from handlers.slack.answers.overdue import OverdueDesk
 from handlers.slack.answers.status import StatusDesk
 from handlers.slack.dispatch import decide, not_available
 from handlers.slack.questions import Question
@@ -31,6 +32,8 @@ from handlers.teams.cards.overdue import overdue_reply
 from handlers.teams.cards.status import status_reply
 from handlers.teams.invoicing.flows import SERVICE as INVOICING
 from handlers.teams.invoicing.flows import answer_invoice
+from handlers.teams.report import SERVICE as REPORTS
+from handlers.teams.report import answer_report, unmapped_text
 from handlers.teams.turn import Turn
 
 TeamsAnswer = Callable[[Turn, object, Question], CardReply]
@@ -62,9 +65,7 @@ def answer_overdue(turn: Turn, service: object, question: Question) -> CardReply
         return overdue_reply(service.overdue.for_everyone(), now)
     mapping = service.people.salesforce_user(turn.user_key, turn.profile_lookup(), platform="teams")
     if mapping.sf_user is None:
-        text = UNMAPPED.get(mapping.outcome, UNMAPPED["no_match"]).format(email=mapping.email or "")
-        text = text.replace("Slack", "Teams").replace(" (the app needs the users:read.email scope)", "")
-        return CardReply(text + " Try “overdue all” for everyone's.")
+        return CardReply(unmapped_text(mapping) + " Try “overdue all” for everyone's.")
     return overdue_reply(service.overdue.for_owner(mapping.sf_user.id), now, mapping.sf_user.name)
 
 
@@ -74,8 +75,9 @@ def answer_health(turn: Turn, service: object, question: Question) -> CardReply:
 
 
 ANSWERS: dict[str, TeamsAnswer] = {"status": answer_status, "overdue": answer_overdue, "health": answer_health,
-                                   "invoice": answer_invoice}
-TEAMS_SERVICES = {"invoice": INVOICING}  # where Teams needs its own composition of a service (approvers, notifier)
+                                   "invoice": answer_invoice, "report": answer_report}
+# where Teams needs its own composition of a service (approvers, notifier)
+TEAMS_SERVICES = {"invoice": INVOICING, "report": REPORTS}
 
 
 def answer(turn: Turn, raw_text: str) -> CardReply:

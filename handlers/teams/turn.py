@@ -4,6 +4,7 @@ card the bot posted, and find out who sent it (Teams member → email, for the S
 from __future__ import annotations
 
 import html
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,8 @@ from bot.services.people import ChatProfile, PeopleService, ProfileLookup
 from handlers.teams.cards.common import CardReply
 from handlers.teams.services import TeamsServices
 
+log = logging.getLogger("paidup.teams")
+FOLLOW_UP_FAILED = "I couldn't send the rest of this answer: Teams refused it. Please ask again in a minute."
 _AT_MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]{0,200}>")
 
@@ -53,7 +56,19 @@ class Turn:
         return getattr(conversation, "tenant_id", None)
 
     def reply(self, reply: CardReply) -> str:
-        """Post ``reply`` in the activity's conversation (threaded under it); the new activity's id."""
+        """Post ``reply`` in the activity's conversation (threaded under it), then its follow-ups;
+        the first activity's id. A follow-up Teams refuses leaves what was posted and says so."""
+        first = self._send(reply)
+        for follow_up in reply.then:
+            try:
+                self._send(follow_up)
+            except Exception:  # the answer itself is out; the person hears what is missing
+                log.warning("teams.follow_up.failed", exc_info=True)
+                self._send(CardReply(FOLLOW_UP_FAILED))
+                break
+        return first
+
+    def _send(self, reply: CardReply) -> str:
         activity = reply.activity() | {"replyToId": self.activity.id}
         return self.services.connector.send(self.service_url, self.conversation_id, activity)
 

@@ -9,12 +9,22 @@ bot checks inbound tokens against, and the Bot Connector REST API the bot replie
     GET  /v3/conversations/{conversationId}/members/{id}      TeamsChannelAccount, or 404
 
 Connector calls need a token this stand-in issued; posts go only to conversations the bot is in.
+
+Message limits, the strictest of what Microsoft documents: the message without its base64 inline
+images within 28 KB (Teams counts those images apart from the message); the whole request within
+262,144 bytes (the connector's MessageSizeTooBig); an inline image (an attachment with an ``image/*``
+content type and a ``data:`` or https ``contentUrl``) PNG, JPEG or GIF as declared, under 1 MB and,
+for PNG and GIF, within 1024 × 1024 px (Teams: "Format cards in Teams"). Anything else is refused.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 import secrets
+import struct
 from typing import Any
 
 from starlette.applications import Starlette
@@ -28,7 +38,12 @@ from integrations.teams_sandbox.state import ConnectorCall, PostedActivity, Team
 ISSUER = "https://api.botframework.com"
 SCOPE = "https://api.botframework.com/.default"
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
-MAX_MESSAGE_BYTES = 28 * 1024  # Teams' message size limit (cards included)
+MAX_MESSAGE_BYTES = 28 * 1024  # Teams' message size limit (cards included, base64 inline images apart)
+MAX_REQUEST_BYTES = 262_144  # the connector's request limit, inline images included
+MAX_IMAGE_BYTES = 1024 * 1024
+MAX_IMAGE_PX = 1024
+IMAGE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8"}
+DATA_URL = re.compile(r"^data:(image/[a-z]+);base64,([A-Za-z0-9+/]*={0,2})$")
 
 
 DEFAULT_APP_ID = "00000000-0000-4000-a000-00000000b07f"
@@ -134,15 +149,70 @@ def _check_activity(state: TeamsState, cid: str, body: Any) -> JSONResponse | No
         return _connector_error(404, "ConversationNotFound", "Conversation not found.")
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
         return _connector_error(400, "BadArgument", "Activity must be a JSON object with a type.")
-    if len(json.dumps(body).encode()) > MAX_MESSAGE_BYTES:
+    if len(json.dumps(body).encode()) > MAX_REQUEST_BYTES:
+        return _connector_error(413, "MessageSizeTooBig",
+                                f"The request content length exceeded limit of {MAX_REQUEST_BYTES} bytes.")
+    if len(json.dumps(_without_inline_images(body)).encode()) > MAX_MESSAGE_BYTES:
         return _connector_error(413, "MessageSizeTooBig", "Message size is too big.")
     for attachment in body.get("attachments") or []:
-        content = attachment.get("content") if isinstance(attachment, dict) else None
+        if not isinstance(attachment, dict):
+            return _connector_error(400, "BadArgument", "An attachment must be a JSON object.")
+        content = attachment.get("content")
         if attachment.get("contentType") == ADAPTIVE and (
                 not isinstance(content, dict) or content.get("type") != "AdaptiveCard" or not content.get("version")):
             return _connector_error(400, "BadArgument", "Invalid Adaptive Card attachment.")
+        problem = _image_problem(attachment)
+        if problem:
+            return _connector_error(400, "BadArgument", f"Invalid image attachment: {problem}.")
     if body.get("type") == "message" and not (body.get("text") or body.get("attachments")):
         return _connector_error(400, "BadArgument", "Message must have text or attachments.")
+    return None
+
+
+def _without_inline_images(body: dict[str, Any]) -> dict[str, Any]:
+    attachments = [{**a, "contentUrl": ""} if isinstance(a, dict) and str(a.get("contentUrl", "")).startswith("data:")
+                   else a for a in body.get("attachments") or []]
+    return {**body, "attachments": attachments}
+
+
+def _image_problem(attachment: dict[str, Any]) -> str | None:
+    """Why an ``image/*`` attachment is not an inline image Teams shows (None when it is, or is no image)."""
+    kind, url = attachment.get("contentType"), attachment.get("contentUrl")
+    if not isinstance(kind, str) or not kind.startswith("image/"):
+        return None
+    if kind not in IMAGE_TYPES:
+        return f"{kind[:40]} is not PNG, JPEG or GIF"
+    if not isinstance(url, str):
+        return "no contentUrl"
+    if url.startswith("https://"):
+        return None
+    found = DATA_URL.match(url)
+    if found is None:
+        return "contentUrl is neither https nor a base64 data URL"
+    if found.group(1) != kind:
+        return f"the data URL says {found.group(1)}, the contentType {kind}"
+    try:
+        data = base64.b64decode(found.group(2), validate=True)
+    except (binascii.Error, ValueError):
+        return "the data URL is not base64"
+    if not data.startswith(IMAGE_TYPES[kind]):
+        return f"the bytes are not {kind}"
+    if len(data) >= MAX_IMAGE_BYTES:
+        return f"{len(data)} bytes, Teams shows images under 1 MB"
+    size = _pixels(kind, data)
+    if size and max(size) > MAX_IMAGE_PX:
+        return f"{size[0]} × {size[1]} px, Teams shows images within {MAX_IMAGE_PX} × {MAX_IMAGE_PX}"
+    return None
+
+
+def _pixels(kind: str, data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG's IHDR or a GIF's screen descriptor (None for JPEG)."""
+    if kind == "image/png" and len(data) >= 24 and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return width, height
+    if kind == "image/gif" and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return width, height
     return None
 
 
@@ -152,6 +222,11 @@ def _post_activity(state: TeamsState):
         problem = _check_activity(state, cid, body)
         if problem:
             return problem
+        images = any(str(a.get("contentType", "")).startswith("image/") for a in body.get("attachments") or [])
+        failure = state.failure_for("POST image") if images else None
+        if failure:
+            return _connector_error(failure, "MessageSizeTooBig" if failure == 413 else "ServiceError",
+                                    "Staged failure")
         with state.lock:
             activity_id = state.new_activity_id()
             state.posted[activity_id] = PostedActivity(activity_id, cid, {**body, "id": activity_id})

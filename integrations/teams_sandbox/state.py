@@ -3,6 +3,7 @@ the tokens it issued, and every connector call with the activities as each conve
 
 from __future__ import annotations
 
+import base64
 import itertools
 import secrets
 import threading
@@ -45,6 +46,14 @@ class PostedActivity:
         return [a["content"] for a in self.activity.get("attachments") or []
                 if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
 
+    @property
+    def images(self) -> list[tuple[str, bytes]]:
+        """Inline images sent in the message (base64 ``data:`` URLs), as (name, bytes)."""
+        return [(str(a.get("name") or ""), base64.b64decode(a["contentUrl"].partition(",")[2]))
+                for a in self.activity.get("attachments") or []
+                if str(a.get("contentType", "")).startswith("image/")
+                and str(a.get("contentUrl", "")).startswith("data:")]
+
 
 class TeamsState:
     def __init__(self, app_id: str, app_password: str, tenant_id: str, bot_id: str | None = None) -> None:
@@ -58,7 +67,8 @@ class TeamsState:
         self.issued_tokens: set[str] = set()
         self.calls: list[ConnectorCall] = []
         self.posted: dict[str, PostedActivity] = {}  # by activity id
-        self.fail_next: dict[str, int] = {}  # "POST" / "PUT" / "GET" / "token" → HTTP status, once
+        # "POST" / "PUT" / "GET" / "token" → HTTP status, once; "POST image": the next post with an image
+        self.fail_next: dict[str, int] = {}
         self.signing_kid = "sandbox-key-1"  # the key activities are signed with now
         self.published_kids = ["sandbox-key-1"]  # the keys the JWKS lists (Microsoft rolls them over)
         self._ids = itertools.count(1)

@@ -12,6 +12,8 @@ EXAMPLES = (
     ("status <account>", "the same, spelled out"),
     ("overdue mine", "overdue invoices of your accounts (“overdue all” for everyone's)"),
     ("invoice [opportunity]", "invoice a closed-won deal"),
+    ("report [me|team|all] [period]", "won, invoiced, collected, aging and DSO, with charts (period: this month, "
+                                      "last month, quarter or 2026-10)"),
     ("health", "sync freshness, failures, unlinked records"),
 )
 ASK_EXAMPLES = ("has Acme paid?", "did Globex pay INV-0042?", "what does Initech owe?", "overdue for me")

@@ -56,14 +56,19 @@ class RunningTeamsBot:
 
     def ask(self, user: TeamsUser, text: str, conversation: str | None = None, *,
             mention: bool = False) -> PostedActivity:
-        """A message from ``user``; the bot's reply, as the conversation shows it."""
+        """A message from ``user``; the bot's (last) reply, as the conversation shows it."""
+        return self.replies(user, text, conversation, mention=mention)[-1]
+
+    def replies(self, user: TeamsUser, text: str, conversation: str | None = None, *,
+                mention: bool = False) -> list[PostedActivity]:
+        """A message from ``user``; everything the bot posted in answer, oldest first."""
         conversation = conversation or self.channel.personal(user)
         before = len(self.teams.state.in_conversation(conversation))
         response = self.post(self.channel.message(user, text, conversation, mention=mention))
         assert response.status_code == 200, response.text
-        replies = self.teams.state.in_conversation(conversation)[before:]
-        assert replies, f"no reply to {text!r}"
-        return replies[-1]
+        posted = self.teams.state.in_conversation(conversation)[before:]
+        assert posted, f"no reply to {text!r}"
+        return posted
 
 
 def teams_settings(teams: RunningTeams, **extra: str) -> Settings:

@@ -1,14 +1,19 @@
 """The Bot Framework stand-in keeps the platform's rules, whoever calls it: Entra's token endpoint
 refuses bad client credentials in AADSTS words, the connector wants a token it issued, posts only to
-conversations the bot is in, refuses messages over 28 KB and malformed Adaptive Card attachments,
-and a member lookup answers TeamsChannelAccount or MemberNotFoundInConversation."""
+conversations the bot is in, refuses messages over 28 KB (base64 inline images apart), requests over
+262,144 bytes, malformed Adaptive Card attachments and inline images Teams would not show, and a member
+lookup answers TeamsChannelAccount or MemberNotFoundInConversation."""
 
 from __future__ import annotations
 
+import base64
+import io
+import os
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from PIL import Image
 
 from integrations.loopback import LoopbackServer
 from integrations.teams_sandbox import (
@@ -80,3 +85,48 @@ def test_the_connector_rules(sandbox: tuple[TeamsState, str]) -> None:
     assert member["id"] == rita.id and member["email"] == "rita@example.com" and member["userPrincipalName"]
     stranger = httpx.get(f"{url}/v3/conversations/{chat}/members/29:someone-else", headers=bearer)
     assert stranger.status_code == 404 and stranger.json()["error"]["code"] == "MemberNotFoundInConversation"
+
+
+def png(width: int, height: int, noise: bool = False) -> bytes:
+    """A PNG of that size: flat grey, or random pixels (which hardly compress)."""
+    pixels = os.urandom(width * height * 3) if noise else b"\x80" * (width * height * 3)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def picture(data: bytes, kind: str = "image/png", declared: str | None = None) -> dict[str, str]:
+    url = f"data:{declared or kind};base64,{base64.b64encode(data).decode()}"
+    return {"contentType": kind, "contentUrl": url, "name": "chart.png"}
+
+
+def test_inline_images_as_teams_shows_them(sandbox: tuple[TeamsState, str]) -> None:
+    state, url = sandbox
+    rita = state.add_user("Rita Rep", "rita@example.com")
+    post = f"{url}/v3/conversations/{state.personal_conversation(rita)}/activities"
+    bearer = {"Authorization": f"Bearer {token(url).json()['access_token']}"}
+
+    def send(*attachments: dict[str, str]) -> httpx.Response:
+        return httpx.post(post, json={"type": "message", "text": "chart", "attachments": list(attachments)},
+                          headers=bearer)
+
+    noisy = png(250, 200, noise=True)  # ~150 KB: over 28 KB, but base64 images don't count toward it
+    assert 100_000 < len(noisy) < 190_000
+    sent = send(picture(noisy))
+    assert sent.status_code == 201
+    assert state.posted[sent.json()["id"]].images == [("chart.png", noisy)]
+    assert send({"contentType": "image/png", "contentUrl": "https://example.com/chart.png"}).status_code == 201
+
+    def refused(response: httpx.Response) -> str:
+        assert response.status_code == 400 and response.json()["error"]["code"] == "BadArgument"
+        return str(response.json()["error"]["message"])
+
+    assert "1100 × 500 px" in refused(send(picture(png(1100, 500))))
+    assert "1000 × 1060 px" in refused(send(picture(png(1000, 1060))))  # a three-currency chart as drawn
+    assert "says image/jpeg" in refused(send(picture(png(10, 10), declared="image/jpeg")))
+    assert "not PNG, JPEG or GIF" in refused(send(picture(png(10, 10), kind="image/bmp")))
+    assert "not image/png" in refused(send(picture(b"GIF89a" + b"\0" * 20)))
+    assert "not base64" in refused(send({"contentType": "image/png", "contentUrl": "data:image/png;base64,iVBORw0KGgo"}))
+    assert "neither https" in refused(send({"contentType": "image/png", "contentUrl": "http://example.com/a.png"}))
+    too_big = send(picture(noisy), picture(noisy))  # two charts in one message: over the request limit
+    assert too_big.status_code == 413 and "262144 bytes" in too_big.json()["error"]["message"]

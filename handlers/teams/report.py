@@ -1,0 +1,67 @@
+"""“report [me|team|all] [this month|last month|quarter|YYYY-MM]”, "report for last month": the
+report card, then its charts as inline images (``cards/report.py``), from the same ``ReportService``
+as Slack's `/paidup report`.
+
+Who may see what is Slack's rule with Teams' people: "me" is the asker's own Salesforce user (their
+Teams email, as for "overdue mine"); "team" and "all" are for approvers: ``teams.approvers`` in
+app.yml (Entra object ids, or emails matched against the email Teams gives for the asker), besides
+whoever the report service already lets see them. ``reports.managers`` holds Slack user ids, so it
+names nobody in Teams.
+
+Teams has no messages only the asker sees: the answer goes to the conversation it was asked in
+(an @mention in a channel is answered in that channel, as every other Teams answer is).
+"""
+
+from __future__ import annotations
+
+from bot.domain.intents import ReportIntent
+from bot.services.people import PeopleService, UserMapping
+from bot.services.reports import PeriodError, ReportService
+from bot.services.reports.charts import report_charts
+from handlers.slack.answers.overdue import UNMAPPED
+from handlers.slack.questions import Question
+from handlers.teams.cards.common import CardReply
+from handlers.teams.cards.report import report_reply
+from handlers.teams.turn import Turn
+
+SERVICE = "reports"  # the Paidup property: the report service (its approver check is re-composed here)
+USAGE = "“report [me|team|all] [this month|last month|quarter|YYYY-MM]”, e.g. “report team 2026-10”"
+REFUSED = ("Team and company reports are for the approvers named in app.yml (teams.approvers). "
+           "Your own figures are one message away: “report me”.")
+
+
+def unmapped_text(mapping: UserMapping) -> str:
+    """Why the asker has no Salesforce user, in Teams' words (the Slack sentences name Slack)."""
+    text = UNMAPPED.get(mapping.outcome, UNMAPPED["no_match"]).format(email=mapping.email or "")
+    return text.replace("Slack", "Teams").replace(" (the app needs the users:read.email scope)", "")
+
+
+def teams_approver(turn: Turn, mapping: UserMapping) -> bool:
+    """In ``teams.approvers`` by Entra object id, or by the email Teams gave for the asker."""
+    listed = turn.services.approvers
+    return turn.user_key.lower() in listed or bool(mapping.email and mapping.email.lower() in listed)
+
+
+def answer_report(turn: Turn, service: object, question: Question) -> CardReply:
+    assert isinstance(service, ReportService) and isinstance(question.intent, ReportIntent)
+    intent = question.intent
+    if intent.problem:
+        return CardReply(f"{intent.problem[0].upper()}{intent.problem[1:]}. Ask like this: {USAGE}")
+    people = turn.services.find("people")
+    if not isinstance(people, PeopleService):
+        return CardReply("I can't answer that right now: the people directory is not available.")
+    mapping = people.salesforce_user(turn.user_key, turn.profile_lookup(), platform="teams")
+    reports = ReportService(service.db, service.config, service.clock,
+                            is_approver=lambda _: teams_approver(turn, mapping))
+    if reports.access(turn.user_key, intent.scope) == "refused":
+        return CardReply(REFUSED)
+    sf_user_id, subject = None, None
+    if intent.scope == "me":
+        if mapping.sf_user is None:
+            return CardReply(unmapped_text(mapping))
+        sf_user_id, subject = mapping.sf_user.id, mapping.sf_user.name
+    try:
+        report = reports.build(intent.scope, intent.period, sf_user_id, subject)
+    except PeriodError as error:
+        return CardReply(f"{error}. Ask like this: {USAGE}")
+    return report_reply(report, reports.clock(), report_charts(report))
