@@ -283,6 +283,71 @@ def alerts_run(obj: Context, job: str) -> None:
     sys.exit(EXIT_ATTENTION if result.failed else 0)
 
 
+@cli.group()
+def report() -> None:
+    """Reports."""
+
+
+@report.command("weekly")
+@click.option("--scope", type=click.Choice(["team", "all"]), help="Instead of reports.scope, for this run.")
+@click.option("--period", type=click.Choice(["this month", "last month", "quarter"]),
+              help="Instead of reports.period, for this run.")
+@click.pass_obj
+@clean_errors
+def report_weekly(obj: Context, scope: str | None, period: str | None) -> None:
+    """Post the weekly report now, as the scheduler would: the figures to reports.channel, the charts
+    in its thread. It counts as this week's: a week already posted is not posted again.
+
+    Exit 0 when it ran (posted, already posted this week, or another process is posting it), 1 when
+    Slack refused the post (the next run tries again), 2 when it could not run (configuration).
+    """
+    from bot.app import Paidup
+
+    paidup = Paidup(obj.settings)
+    paidup.migrate()
+    try:
+        line, failed = _weekly_report(paidup, scope, period)
+    finally:
+        paidup.close()
+    click.echo(line)
+    sys.exit(EXIT_ATTENTION if failed else 0)
+
+
+def _weekly_report(paidup: Any, scope: str | None, period: str | None) -> tuple[str, bool]:
+    """What the run did, in a line for a person, and whether the post failed."""
+    import logging
+
+    from slack_sdk.errors import SlackApiError
+
+    from bot.services.reports import ReportService, resolve_period
+    from bot.services.reports.weekly import WeeklyReport
+
+    settings = paidup.config.reports
+    if settings.channel is None:
+        raise ConfigError("reports.channel is not set in app.yml: the weekly report has no channel to go to "
+                          "(see README: Reports)")
+    paidup.alert_delivery  # noqa: B018 - without SLACK_BOT_TOKEN: a ConfigError now, before the week is claimed
+    weekly = paidup.weekly_report
+    if scope or period:
+        settings = settings.model_copy(update={"scope": scope or settings.scope, "period": period or settings.period})
+        reports = ReportService(paidup.db, paidup.config.model_copy(update={"reports": settings}), paidup.reports.clock)
+        weekly = WeeklyReport(reports, weekly.poster)
+    subject = "the sales team" if settings.scope == "team" else "everyone"
+    what = f"{subject}, {resolve_period(settings.period, weekly.reports.today()).label}, to {settings.channel}"
+    try:
+        outcome = weekly.run()
+    except Exception as exc:  # the post failed; the alert log keeps the week for the next run
+        logging.getLogger(__name__).warning("reports.weekly.failed", exc_info=True)
+        said = exc.response.get("error") if isinstance(exc, SlackApiError) else None
+        error = f"Slack said {said}" if said else type(exc).__name__
+        return f"failed: the weekly report ({what}): {error}; the next run tries again", True
+    lines = {"posted": f"posted: the weekly report for {outcome.week} ({what})",
+             "already_posted": f"skipped: the weekly report for {outcome.week} was posted already ({what})",
+             "busy": "skipped: another process is posting the weekly report right now",
+             "not_configured": "skipped: reports.channel is not set"}
+    return lines[outcome.status], False
+
+
 @cli.command()
 @click.option("--teams", is_flag=True, help="Print the Microsoft Teams app manifest (manifest.json) instead.")
 @click.option("--zip", "package", type=click.Path(dir_okay=False, writable=True), default=None,
