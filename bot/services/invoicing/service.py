@@ -142,8 +142,8 @@ class InvoicingService:
             mapping = self.people.salesforce_user(user_id, lookup)
             owner = mapping.sf_user_id
             if owner is None:
-                return Picker([], False, "I can't tell who you are in Salesforce (no user with your Slack email), "
-                                         "so I can't list your opportunities.")
+                return Picker([], False, "I can't tell who you are in Salesforce (no Salesforce user has your "
+                                         "email address), so I can't list your opportunities.")
         with self.db.session() as s:
             options = forms.uninvoiced(s, owner, query)
         message = None if options else (
@@ -643,9 +643,8 @@ class InvoicingService:
         if draft is None:
             return DecisionOutcome(False, "not_found", "That invoice draft no longer exists.")
         if not self.is_approver(user_id):
-            return DecisionOutcome(False, "not_allowed", "Only finance approvers (approvals.approvers or "
-                                   "approvals.approver_groups in app.yml) can approve or reject invoice drafts.",
-                                   summary(s, draft))
+            return DecisionOutcome(False, "not_allowed", "Only finance approvers (the approvers named in app.yml) "
+                                   "can approve or reject invoice drafts.", summary(s, draft))
         if approving and self.config.approvals.four_eyes and draft.requested_by == user_id:
             return DecisionOutcome(False, "four_eyes", "Four eyes: you asked for this invoice, so someone else in "
                                    "finance has to approve it.", summary(s, draft))

@@ -32,15 +32,9 @@ AMOUNT_TYPES = {"Exclusive": "tax exclusive", "Inclusive": "tax inclusive", "NoT
 _MENTION = re.compile(r"<@([^>\s]{1,80})>")
 
 
-SLACK_WORDS = (("approvals.approvers or approvals.approver_groups in app.yml", "teams.approvers in app.yml"),
-               ("your Slack email", "your Teams email"))
-
-
 def humanise(text: str, name_of: NameOf) -> str:
-    """The service's words as a Teams user reads them: chat mentions (``<@id>``) as names, and the
-    few phrases the invoicing service words for Slack said for Teams."""
-    for slack, teams in SLACK_WORDS:
-        text = text.replace(slack, teams)
+    """The service's words as a Teams user reads them: chat mentions (``<@id>``) as names (the
+    services' words are chat-neutral otherwise)."""
     return _MENTION.sub(lambda m: name_of(m.group(1)), text)
 
 

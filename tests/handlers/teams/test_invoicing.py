@@ -91,7 +91,7 @@ def test_four_eyes_and_who_may_approve(invoicing: InvoicingWorld) -> None:  # no
     assert own["type"] == "application/vnd.microsoft.activity.message"
     assert own["value"].startswith("Four eyes: you asked for this invoice")
     rep = invoicing.execute(invoicing.sam, approval, "Approve").json()
-    assert rep["value"].startswith("Only finance approvers (teams.approvers in app.yml) can approve")
+    assert rep["value"].startswith("Only finance approvers (the approvers named in app.yml) can approve")
     assert drafts(invoicing.bot)[0].status == "awaiting_approval"  # type: ignore[arg-type]
     by_entra_id = invoicing.execute(invoicing.otto, approval, "Approve").json()
     assert by_entra_id["value"]["body"][0]["text"] == "Invoice approved"
@@ -146,6 +146,10 @@ def test_what_needs_fixing_stays_in_the_dialog(invoicing: InvoicingWorld) -> Non
 def test_nothing_to_invoice_is_said_plainly(invoicing: InvoicingWorld) -> None:  # noqa: F811
     reply = invoicing.bot.ask(invoicing.sam, "invoice Acme")
     assert reply.activity["text"].startswith("No uninvoiced closed-won opportunity matches")
+    stranger = invoicing.bot.teams.state.add_user("Stan Ger", "stan@elsewhere.example")
+    unknown = invoicing.bot.ask(stranger, "invoice")  # the service's own words, no chat named in them
+    assert unknown.activity["text"] == ("I can't tell who you are in Salesforce (no Salesforce user has your email "
+                                        "address), so I can't list your opportunities.")
 
 
 def test_finance_edits_the_draft_in_the_dialog(invoicing: InvoicingWorld) -> None:  # noqa: F811
