@@ -71,6 +71,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import Paidup  # noqa: E402
+from bot.chat.serve import warm_up  # noqa: E402
 from bot.config import Settings, load_app_config  # noqa: E402
 from bot.domain.names import name_key  # noqa: E402
 from bot.store.migrate import upgrade  # noqa: E402
@@ -312,7 +313,7 @@ def serve_bot(database_url: str, slack_url: str, app_yml: Path) -> None:
     """Child process: Paidup's HTTP endpoint over the mirror; print its URL; stop on "quit"."""
     db = Database(database_url)
     paidup = Paidup(bench_settings(slack_url, database_url), load_app_config(app_yml), db=db)
-    paidup.resolver.refresh()
+    warm_up(paidup)  # as `paidup serve` does: the name index, the status statements, Babel's data
     with LoopbackServer(paidup.web_app(slack=paidup.slack_endpoint())) as server:
         print(json.dumps({"url": server.url}), flush=True)
         for command in sys.stdin:
@@ -330,6 +331,7 @@ def cpu_seconds(pid: int) -> float:
 def bot_endpoint(paidup: Paidup, slack_url: str, same_process: bool, app_yml: Path) -> Iterator[tuple[str, int]]:
     """The bot's base URL and pid: in a child process (so the client's threads don't share its GIL), or here."""
     if same_process:
+        warm_up(paidup)
         with LoopbackServer(paidup.web_app(slack=paidup.slack_endpoint())) as server:
             yield server.url, os.getpid()
         return
