@@ -13,10 +13,9 @@ import pytest
 from bot.app import Paidup
 from bot.config import Settings, load_app_config
 from bot.store.session import Database
-from integrations.loopback import LoopbackServer
 from integrations.salesforce.sandbox import SalesforceState, create_salesforce_sandbox
-from integrations.xero.sandbox import XeroSandboxState, start_xero_sandbox
-from tests.conftest import ROOT
+from integrations.xero.sandbox import XeroSandboxState, create_xero_sandbox
+from tests.conftest import ROOT, SwappableApp
 
 SECRET_KEY = "test-secret-key-that-is-long-enough"
 XERO_ID, XERO_SECRET, WEBHOOK_KEY = "sandbox-client-id", "sandbox-client-secret", "sandbox-webhook-key"
@@ -43,12 +42,15 @@ def settings_for(xero_url: str, salesforce_url: str, **extra: str) -> Settings:
 
 
 @pytest.fixture
-def world(db: Database) -> Iterator[World]:
+def world(db: Database, sandbox_servers: tuple[tuple[SwappableApp, str], tuple[SwappableApp, str]],
+          ) -> Iterator[World]:
+    """Fresh, seeded Xero and Salesforce sandboxes on loopback, and the settings that point at them."""
+    (xero_holder, xero_url), (sf_holder, sf_url) = sandbox_servers
     today = datetime.now(UTC).date()
-    xero, xero_server = start_xero_sandbox(today=today, client_id=XERO_ID, client_secret=XERO_SECRET,
-                                           webhook_key=WEBHOOK_KEY)
-    salesforce, app = create_salesforce_sandbox(today=today, client_id=SF_ID, client_secret=SF_SECRET,
-                                                batch_size=200)
-    with LoopbackServer(app) as sf_server:
-        yield World(xero, salesforce, settings_for(xero_server.url, sf_server.url), db)
-    xero_server.stop()
+    xero, xero_holder.app = create_xero_sandbox(today=today, client_id=XERO_ID, client_secret=XERO_SECRET,
+                                                webhook_key=WEBHOOK_KEY)
+    xero.base_url = xero_url
+    salesforce, sf_holder.app = create_salesforce_sandbox(today=today, client_id=SF_ID, client_secret=SF_SECRET,
+                                                          batch_size=200)
+    yield World(xero, salesforce, settings_for(xero_url, sf_url), db)
+    xero_holder.app = sf_holder.app = None  # until the next test plugs in its own, a late call fails

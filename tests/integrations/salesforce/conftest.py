@@ -23,6 +23,7 @@ from integrations.salesforce import ClientCredentialsAuth, RetryPolicy, Salesfor
 from integrations.salesforce.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, create_salesforce_sandbox
 from integrations.salesforce.sandbox.state import SalesforceState
 from integrations.tokens import MemoryTokenStore
+from tests.conftest import SwappableApp
 
 TODAY = date(2026, 11, 30)
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -40,16 +41,6 @@ class FakeClock:
     def tick(self, seconds: float = 1.0) -> datetime:
         self.now += timedelta(seconds=seconds)
         return self.now
-
-
-class SwitchApp:
-    """An ASGI app that forwards to whichever sandbox app the current test installed."""
-
-    def __init__(self) -> None:
-        self.app: Any = None
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await self.app(scope, receive, send)
 
 
 @dataclass
@@ -83,8 +74,8 @@ def rsa_keys() -> RsaKeys:
 
 
 @pytest.fixture(scope="module")
-def switch_server() -> Iterator[tuple[SwitchApp, str]]:
-    switch = SwitchApp()
+def switch_server() -> Iterator[tuple[SwappableApp, str]]:
+    switch = SwappableApp()
     server = LoopbackServer(switch)
     # Accepted sockets inherit TCP_NODELAY from the listener on Linux. Without it uvicorn's separate
     # header and body writes meet the client's delayed ACK, and every request takes ~40 ms.
@@ -94,7 +85,7 @@ def switch_server() -> Iterator[tuple[SwitchApp, str]]:
 
 
 @pytest.fixture
-def make_org(switch_server: tuple[SwitchApp, str], rsa_keys: RsaKeys) -> Callable[..., Org]:
+def make_org(switch_server: tuple[SwappableApp, str], rsa_keys: RsaKeys) -> Callable[..., Org]:
     """``make_org(batch_size=3, multi_currency=False, ...)``: a fresh seeded org behind the server."""
     switch, url = switch_server
 

@@ -10,7 +10,6 @@ import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
 import httpx
 import pytest
@@ -34,6 +33,7 @@ from integrations.xero.sandbox import (
     create_xero_sandbox,
     disable_nagle,
 )
+from tests.conftest import SwappableApp
 
 TODAY = date(2026, 7, 1)
 START = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
@@ -84,16 +84,6 @@ class XeroRig:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-class SwappableApp:
-    """One loopback server for the whole module; each test plugs in a fresh sandbox app."""
-
-    def __init__(self) -> None:
-        self.app: Any = None
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await self.app(scope, receive, send)
 
 
 @pytest.fixture(scope="session")
