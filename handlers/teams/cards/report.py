@@ -19,11 +19,18 @@ from PIL import Image
 from bot.domain.money import Money
 from bot.services.reports.charts import Chart
 from bot.services.reports.service import CurrencyFigures, OwnerFigures, Report
-from handlers.slack.blocks.report import OWNERS_SHOWN, amount, base_text, report_text, report_title
+from handlers.slack.blocks.report import (
+    OWNERS_SHOWN,
+    SECTION_MAX,
+    amount,
+    base_text,
+    report_text,
+    report_title,
+)
 from handlers.slack.blocks.status import minutes_ago, money_list
 from handlers.teams.cards.common import CardReply, InlineImage, card_content, cut, plain
 
-CURRENCIES_SHOWN = 10
+CURRENCIES_SHOWN = 10  # with OWNERS_SHOWN and SECTION_MAX a section: the card stays under 28 KB
 IMAGE_MAX_PX = 1024  # Teams shows inline images within 1024 × 1024 px, under 1 MB (PNG, JPEG or GIF)
 # The connector refuses a request over 262,144 bytes (MessageSizeTooBig): one chart per message, its
 # base64 (4/3 of the PNG) plus the message around it within that.
@@ -69,17 +76,30 @@ def _line(text: str) -> TextBlock:
     return TextBlock(text=text, wrap=True, spacing="None")
 
 
+def fitting(lines: list[str], total: int, more: str) -> list[str]:
+    """The first ``lines`` that fit in ``SECTION_MAX`` characters, then "…and N more" for the rest of
+    ``total`` (as Slack cuts each section: a Teams message has a size limit too)."""
+    shown: list[str] = []
+    used = 0
+    for line in lines:
+        if used + len(line) > SECTION_MAX:
+            break
+        shown.append(line)
+        used += len(line) + 1
+    rest = total - len(shown)
+    return [*shown, f"…and {rest} more{more}"] if rest else shown
+
+
 def owner_blocks(report: Report) -> list[TextBlock]:
-    blocks = [_heading("By owner"), *(_line(owner_line(o)) for o in report.owners[:OWNERS_SHOWN])]
-    if len(report.owners) > OWNERS_SHOWN:
-        blocks.append(_line(f"…and {len(report.owners) - OWNERS_SHOWN} more owners"))
-    return blocks
+    lines = [owner_line(o) for o in report.owners[:OWNERS_SHOWN]]
+    return [_heading("By owner"), *(_line(line) for line in fitting(lines, len(report.owners), " owners"))]
 
 
 def top_overdue_blocks(report: Report) -> list[TextBlock]:
     lines = [f"- {plain(cut(a.name, 60))}: {amount(a.overdue, a.currency)} overdue "
              f"({_plural(a.invoices, 'invoice')}, oldest {a.days_overdue} days)" for a in report.top_overdue]
-    return [_heading("Top overdue accounts"), *(_line(line) for line in lines or ["Nothing overdue."])]
+    shown = fitting(lines, len(lines), "") or ["Nothing overdue."]
+    return [_heading("Top overdue accounts"), *(_line(line) for line in shown)]
 
 
 def uninvoiced_blocks(report: Report) -> list[TextBlock]:

@@ -8,14 +8,26 @@ from __future__ import annotations
 import json
 import struct
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from bot.app import Paidup
 from bot.config import AppConfig, load_app_config
-from bot.services.reports import ReportService
+from bot.services.reports import Report, ReportService, resolve_period
+from bot.services.reports.service import (
+    AGING_LABELS,
+    BaseTotal,
+    CurrencyFigures,
+    OverdueAccount,
+    OwnerFigures,
+    OwnerLine,
+    UninvoicedDeal,
+)
 from bot.store.session import Database
+from handlers.teams.cards.report import report_reply
 from integrations.loopback import LoopbackServer
 from integrations.teams_sandbox import TeamsChannel, TeamsUser
 from tests.bot.services.reports_data import NOW, seed
@@ -165,3 +177,27 @@ def test_help_lists_the_report(reporting: RunningTeamsBot, rita: TeamsUser) -> N
     [help_message] = reporting.replies(rita, "help")
     titles = [f["title"] for f in help_message.cards[0]["body"][1]["facts"]]
     assert "report [me|team|all] [period]" in titles
+
+
+def test_the_largest_report_still_fits_one_teams_message() -> None:
+    """Ten currencies, 30 owners and 200 overdue accounts (20 a currency) with long names: the card
+    shows what fits and counts the rest, under the 28 KB the stand-in takes."""
+    codes = ["AUD", "CAD", "CHF", "EUR", "GBP", "JPY", "NOK", "NZD", "SEK", "USD"]
+    big = Decimal("123456789.99")
+    currencies = [CurrencyFigures(c, big, 999, big, 999, big, big, tuple((label, big) for label in AGING_LABELS), big,
+                                  999, Decimal(90), big, 999) for c in codes]
+    owners = [OwnerFigures(f"005{n:015d}", f"Owner {n} " + "x" * 200,
+                           [OwnerLine(c, big, big, big, big, big, big) for c in codes]) for n in range(30)]
+    overdue = [OverdueAccount(f"Account {n} " + "y" * 200, codes[n % 10], big, 99, 999) for n in range(200)]
+    deals = [UninvoicedDeal(f"006{n:015d}", "Deal " + "z" * 200, "Account " + "w" * 200, "Owner " + "v" * 200,
+                            "USD", big, date(2026, 1, 1), 300) for n in range(5)]
+    today = date(2026, 11, 1)
+    report = Report("all", resolve_period("this month", today), today, "Europe/Berlin", "everyone", currencies,
+                    owners, overdue, deals, [], BaseTotal("GBP", big, big, big, 0, ()), None,
+                    {"salesforce": NOW, "xero": NOW})
+    reply = report_reply(report, NOW, [])
+    size = len(json.dumps(reply.activity()).encode())  # as the stand-in measures it (non-ASCII escaped)
+    assert 15_000 < size < 28 * 1024, size
+    shown = lines(reply.card or {})  # sections cut at 2,900 characters as in Slack, the rest counted
+    assert "…and 28 more owners" in shown and "…and 177 more" in shown and reply.then == ()
+    assert [text for text in shown if text in codes] == codes
