@@ -11,12 +11,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.store.base import Base, Money, Precise, Rate, UTCDateTime, utcnow
 
 XeroId = String(36)
+_OPEN = "status = 'AUTHORISED' AND amount_due > 0"  # ix_xero_invoices_open holds these invoices only
 SalesforceId = String(18)
 
 
@@ -53,7 +54,12 @@ class XeroInvoice(Base):
         # covering indexes in their own order, without touching or sorting the table.
         Index("ix_xero_invoices_report", "contact_id", "currency", "type", "status", "date", "due_date", "total",
               "amount_due", "currency_rate"),
-        Index("ix_xero_invoices_type_date", "type", "date", "currency", "status", "total"),
+        # the open invoices only (receivables, aging, top overdue), and invoices by date with their owner's
+        # columns (the period, DSO and the monthly series): migration 0004
+        Index("ix_xero_invoices_open", "type", "status", "currency", "contact_id", "due_date", "amount_due",
+              "currency_rate", "number", sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        Index("ix_xero_invoices_dated", "type", "date", "currency", "status", "total", "currency_rate", "amount_due",
+              "contact_id", "number"),
     )
 
     id: Mapped[str] = mapped_column(XeroId, primary_key=True)

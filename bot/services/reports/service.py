@@ -185,13 +185,13 @@ class ReportService:
         window = Window(period.start, period.end, today, add_months(month_start(period.end), 1 - CHART_MONTHS))
         who = Who(scope, sf_user_id)
         top_n = self.config.reports.top_accounts
-        with self.db.session() as s:
+        with self.db.session() as s, sql.owner_tables(s):
             base_currency = s.scalar(select(XeroOrganisation.base_currency).limit(1))
-            users = sql.known_users(s)
-            invoices = sql.invoice_rows(s, window, who, base_currency, users)
+            invoices = sql.invoice_rows(s, window, who, base_currency)
+            dso_sales = sql.dso_sales(s, window, who)
             collected = sql.collected_rows(s, window, who, base_currency)
             deals = sql.deal_rows(s, window, who)
-            top = sql.top_overdue(s, window, who, top_n)
+            top = sql.top_overdue(s, window, who, top_n, {r.currency for r in invoices if r.get("overdue_count")})
             oldest = sql.oldest_uninvoiced(s, who, UNINVOICED_SHOWN)
             monthly = _monthly(window, sql.daily_invoiced(s, window, who), sql.daily_collected(s, window, who))
             owner_ids = [r.owner_id for r in invoices] + [r.owner_id for r in collected] + [d.owner_id for d in deals]
@@ -203,7 +203,7 @@ class ReportService:
         return Report(
             scope, period, today, self.timezone,
             subject or {"me": "you", "team": "the sales team", "all": "everyone"}[scope],
-            _per_currency(invoices, collected, deals), _per_owner(invoices, collected, deals, names),
+            _per_currency(invoices, dso_sales, collected, deals), _per_owner(invoices, collected, deals, names),
             [OverdueAccount(r.name, r.currency, r.overdue, r.invoices, (today - r.oldest_due).days) for r in top],
             [UninvoicedDeal(d.opportunity_id, d.name, d.account_name, names.get(d.owner_id or "", UNASSIGNED),
                             d.currency, d.amount, d.close_date,
@@ -226,7 +226,7 @@ class _Sums:
     risk_n: int = 0
 
 
-def _per_currency(invoices: list[sql.InvoiceRow], collected: list[sql.CollectedRow],
+def _per_currency(invoices: list[sql.InvoiceRow], dso_sales: dict[str, Decimal], collected: list[sql.CollectedRow],
                   deals: list[sql.DealRow]) -> list[CurrencyFigures]:
     sums: dict[str, _Sums] = defaultdict(_Sums)
     for r in invoices:
@@ -236,7 +236,8 @@ def _per_currency(invoices: list[sql.InvoiceRow], collected: list[sql.CollectedR
         a.receivable += _d(r.get("receivable"))
         a.aging = [x + _d(r.get(m)) for x, m in zip(a.aging, AGING_MEASURES, strict=True)]
         a.overdue_n += int(r.get("overdue_count"))
-        a.sales += _d(r.get("sales_dso"))
+    for currency, sales in dso_sales.items():
+        sums[currency].sales += sales
     for c in collected:
         sums[c.currency].collected += c.collected
     for d in deals:
@@ -297,10 +298,11 @@ def _base_total(base: str | None, invoices: list[sql.InvoiceRow],
                 collected: list[sql.CollectedRow]) -> tuple[BaseTotal | None, str | None]:
     if not base:
         return None, "no base-currency total: the Xero organisation (its base currency) is not in the mirror yet"
-    unrated = {r.currency: int(r.get("unrated")) for r in invoices if int(r.get("unrated"))}
-    for c in collected:
-        if c.unrated:
-            unrated[c.currency] = unrated.get(c.currency, 0) + c.unrated
+    unrated: dict[str, int] = defaultdict(int)  # summed over every owner's rows (each owner has one per currency)
+    for currency, n in [(r.currency, int(r.get("unrated"))) for r in invoices] + [(c.currency, c.unrated)
+                                                                                for c in collected]:
+        if n:
+            unrated[currency] += n
     return BaseTotal(base, sum((_d(r.get("base_invoiced")) for r in invoices), ZERO),
                      sum((c.base_collected for c in collected), ZERO),
                      sum((_d(r.get("base_receivable")) for r in invoices), ZERO),

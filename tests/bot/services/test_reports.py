@@ -7,13 +7,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import insert, update
 
 from bot.config import AppConfig
 from bot.services.reports import PeriodError, ReportService, resolve_period
 from bot.services.reports.service import CurrencyFigures, Report
+from bot.store.mirror import XeroInvoice
 from bot.store.session import Database
 
-from .reports_data import NOW, RITA, SAM, seed
+from .reports_data import C_BETA, NOW, RITA, SAM, _invoice, seed
 
 D = Decimal
 
@@ -97,6 +99,19 @@ def test_base_currency_total_uses_each_invoices_rate(reports: ReportService) -> 
     assert base.collected == D("820.00")  # 500 + 400 / 1.25
     assert base.receivable == D("5230.00")  # 2750 + 600 / 1.25 + 2300 / 1.15
     assert (base.unrated_invoices, base.unrated_currencies) == (0, ())
+
+
+def test_unrated_invoices_and_payments_are_counted_for_every_owner(db: Database) -> None:
+    seed(db)
+    with db.engine.begin() as c:  # INV-2 (Rita's, 400 paid in October) and a new one of Sam's: USD, no rate
+        c.execute(update(XeroInvoice.__table__).where(XeroInvoice.number == "INV-2").values(currency_rate=None))
+        c.execute(insert(XeroInvoice.__table__), [{**_invoice(10, C_BETA, "USD", date(2026, 10, 20),
+                                                              date(2026, 11, 19), "AUTHORISED", "90.00", "90.00"),
+                                                   "currency_rate": None}])
+    base = ReportService(db, config(), clock=lambda: NOW).build("all", "last month").base
+    assert base is not None
+    assert (base.unrated_invoices, base.unrated_currencies) == (3, ("USD",))  # INV-2, INV-10 and the payment
+    assert base.invoiced == D("1700.00") and base.receivable == D("4750.00")  # GBP 2750 + EUR 2300 / 1.15
 
 
 def test_this_month_is_november_in_berlin_and_october_in_utc(db: Database) -> None:
