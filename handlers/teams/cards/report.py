@@ -145,10 +145,11 @@ def fitted_png(png: bytes) -> bytes | None:
     stored with a 256-colour palette (a chart has a few flat colours and anti-aliased edges: a third
     of the bytes, which keeps each message well inside the connector's limit); None when it is still
     too big (``IMAGE_MAX_BYTES``)."""
-    with Image.open(io.BytesIO(png)) as image:
-        if max(image.size) > IMAGE_MAX_PX:
-            scale = IMAGE_MAX_PX / max(image.size)
-            image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+    with Image.open(io.BytesIO(png)) as drawn:
+        image: Image.Image = drawn
+        if max(drawn.size) > IMAGE_MAX_PX:
+            scale = IMAGE_MAX_PX / max(drawn.size)
+            image = drawn.resize((max(1, round(drawn.width * scale)), max(1, round(drawn.height * scale))),
                                  Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(buffer, format="PNG", optimize=True)
