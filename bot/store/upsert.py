@@ -4,14 +4,77 @@ that must exist once, and ``insert_rows`` for pages of new rows."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Column, Date, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from bot.store.base import ScaledDecimal, UTCDateTime
+
 Processor = Callable[[Any], Any] | None
+Converter = Callable[[list[Any]], list[Any]]
+_MISSING = object()
+
+
+def _identity(values: list[Any]) -> list[Any]:
+    return values
+
+
+def _each(process: Callable[[Any], Any]) -> Converter:
+    return lambda values: list(map(process, values))
+
+
+def _scaled(places: int, process: Callable[[Any], Any]) -> Converter:
+    """Money and rates: an exact Decimal scaled to an integer inline (about half the time of a call
+    to ``ScaledDecimal.process_bind_param`` each); anything else (None, int, an amount with too many
+    places, a float) goes to the column's own processor, which converts it or refuses it."""
+    def convert(values: list[Any], _decimal: type = Decimal, _int: type = int) -> list[Any]:
+        out = []
+        append = out.append
+        for value in values:
+            if type(value) is _decimal:
+                scaled = value.scaleb(places)
+                units = _int(scaled)
+                if units == scaled:
+                    append(units)
+                    continue
+            append(process(value))
+        return out
+    return convert
+
+
+def _memoised(process: Callable[[Any], Any]) -> Converter:
+    """Dates and UTC timestamps repeat within a page (synced_at is one value; a year holds 365
+    dates): each distinct value is converted once. Only for types whose output depends on nothing
+    but the value's equality (a date; an instant, which UTCDateTime stores in UTC)."""
+    def convert(values: list[Any]) -> list[Any]:
+        seen: dict[Any, Any] = {}
+        out = []
+        append = out.append
+        for value in values:
+            bound = seen.get(value, _MISSING)
+            if bound is _MISSING:
+                bound = seen[value] = process(value)
+            append(bound)
+        return out
+    return convert
+
+
+def column_converter(column: Column[Any], dialect: Dialect) -> Converter:
+    """How a column's values become the driver's: the column type's own bind processor, applied
+    to a page's column at once, with faster equivalents for the types a sync binds most."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return _identity
+    if isinstance(column.type, ScaledDecimal) and \
+            column.type.impl_instance.dialect_impl(dialect).bind_processor(dialect) is None:
+        return _scaled(column.type.places, process)
+    if isinstance(column.type, UTCDateTime) or type(column.type) is Date:
+        return _memoised(process)
+    return _each(process)
 
 
 def insert_ignoring_duplicates(session: Session, model: type, rows: Sequence[dict[str, Any]],
@@ -34,8 +97,7 @@ class _CompiledInsert:
         self.order: tuple[str, ...] = tuple(compiled.positiontup or ()) if self.positional else keys
         if set(self.order) != set(keys):
             raise ValueError(f"{table.name}: bind names {self.order} are not the columns {keys}")
-        self.processors: tuple[Processor, ...] = tuple(
-            table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in self.order)
+        self.converters: tuple[Converter, ...] = tuple(column_converter(table.c[key], dialect) for key in self.order)
 
 
 _compiled: dict[tuple[str, tuple[str, ...], str], _CompiledInsert] = {}
@@ -62,13 +124,12 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     statement = _compiled.get(cache_key)
     if statement is None:
         statement = _compiled[cache_key] = _CompiledInsert(table, keys, dialect)
-    order, processors = statement.order, statement.processors
-    try:  # column by column: the processors run through map(), not a Python loop per value
+    order, converters = statement.order, statement.converters
+    try:  # column by column: each column's values converted at once, not a Python call per value
         columns = [[row[key] for row in rows] for key in order]
     except KeyError:  # same width, other keys
         session.execute(insert(table), list(rows))
         return
-    values = list(zip(*(column if process is None else list(map(process, column))
-                        for column, process in zip(columns, processors, strict=True)), strict=True))
+    values = list(zip(*(convert(column) for column, convert in zip(columns, converters, strict=True)), strict=True))
     parameters: list[Any] = values if statement.positional else [dict(zip(order, v, strict=True)) for v in values]
     connection.exec_driver_sql(statement.sql, parameters)

@@ -33,6 +33,7 @@ from bot.sync.failures import RecordFailure
 
 log = logging.getLogger(__name__)
 LEASE_TTL = timedelta(minutes=15)
+RENEW_EVERY = 30.0  # seconds between renewals of the lease while pages are stored
 
 
 @dataclass
@@ -240,6 +241,7 @@ class SyncEngine:
     def _store_pages(self, stream: Stream, pages: Prefetch, summary: RunSummary, progress: Progress | None,
                      token: str) -> None:
         stored_so_far = 0
+        renewed = time.monotonic()
         while True:
             fetching = time.perf_counter()
             page = next(pages, None)
@@ -259,7 +261,9 @@ class SyncEngine:
             stored_so_far += len(page.items)
             if progress is not None:
                 progress(stream.entity, stored_so_far)
-            self.db.renew_lease(f"sync:{stream.source}", token, LEASE_TTL)
+            if time.monotonic() - renewed >= RENEW_EVERY:  # a transaction of its own: not after every page
+                self.db.renew_lease(f"sync:{stream.source}", token, LEASE_TTL)
+                renewed = time.monotonic()
 
     def _start(self, source: str, kind: str, now: datetime) -> int:
         with self.db.session() as s:

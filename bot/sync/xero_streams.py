@@ -14,19 +14,23 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.events import InvoiceState, invoice_events, payment_event
+from bot.domain.events import Event, InvoiceState, invoice_events, payment_event
 from bot.domain.names import email_domain, name_key
 from bot.store.mirror import XeroContact, XeroCreditNote, XeroInvoice, XeroInvoiceLine, XeroPayment
 from bot.store.upsert import insert_rows
+from bot.sync import workers
 from bot.sync.engine import Page, Stored
 from bot.sync.failures import RecordFailure
+from bot.sync.xero_rows import InvoiceRecord, invalid_records, latest, parse_invoices, payment_row
 from integrations.xero import XeroClient, XeroNotFound
 from integrations.xero import pages as xero_pages
-from integrations.xero.models import Contact, CreditNote, Invoice, Payment
+from integrations.xero.models import Contact, CreditNote
+from integrations.xero.pages import INVOICES
 
 SOURCE = "xero"
 OVERLAP = timedelta(seconds=1)
 SALES_ONLY = 'Type=="ACCREC"'
+PARALLEL_FROM = 1000  # records in a page from which pages of invoices are parsed in the worker process
 log = logging.getLogger(__name__)
 
 
@@ -35,13 +39,11 @@ def parse_cursor(cursor: str | None) -> datetime | None:
 
 
 def _cursor(items: Sequence[Any]) -> str | None:
-    stamps = [item.updated_date_utc for item in items if item.updated_date_utc is not None]
-    return max(stamps).isoformat() if stamps else None
+    return latest([item.updated_date_utc for item in items])
 
 
 def _failures(entity: str, page: xero_pages.Page[Any]) -> list[RecordFailure]:
-    return [RecordFailure(SOURCE, entity, f.record_id or f"page-{page.number}", f"Xero sent a record Paidup can't "
-                          f"read: {f.error}") for f in page.failures]
+    return [RecordFailure(SOURCE, entity, *failure) for failure in invalid_records(page)]
 
 
 def _known(session: Session, model: type, ids: Sequence[str], *columns: Any) -> dict[str, Any]:
@@ -110,28 +112,6 @@ class ContactStream(XeroStream):
 # --- invoices ------------------------------------------------------------------------------
 
 
-def invoice_row(invoice: Invoice, now: datetime) -> dict[str, Any]:
-    return {
-        "id": invoice.invoice_id, "number": invoice.invoice_number, "type": invoice.type,
-        "contact_id": invoice.contact.contact_id if invoice.contact else "", "status": invoice.status,
-        "date": invoice.date, "due_date": invoice.due_date, "currency": invoice.currency_code or "",
-        "currency_rate": invoice.currency_rate, "line_amount_types": invoice.line_amount_types,
-        "reference": invoice.reference, "sub_total": invoice.sub_total or 0, "total_tax": invoice.total_tax or 0,
-        "total": invoice.total or 0, "amount_due": invoice.amount_due or 0, "amount_paid": invoice.amount_paid or 0,
-        "amount_credited": invoice.amount_credited or 0, "fully_paid_on": invoice.fully_paid_on_date,
-        "sent_to_contact": bool(invoice.sent_to_contact), "updated_at_xero": invoice.updated_date_utc,
-        "synced_at": now,
-    }
-
-
-def line_rows(invoice: Invoice) -> list[dict[str, Any]]:
-    return [{"invoice_id": invoice.invoice_id, "position": n, "line_item_id": line.line_item_id,
-             "description": line.description, "quantity": line.quantity, "unit_amount": line.unit_amount,
-             "discount_rate": line.discount_rate, "item_code": line.item_code, "account_code": line.account_code,
-             "tax_type": line.tax_type, "tax_amount": line.tax_amount, "line_amount": line.line_amount}
-            for n, line in enumerate(invoice.line_items)]
-
-
 def _tracked(row: dict[str, Any]) -> tuple[Any, ...]:
     """What a reconcile compares when UpdatedDateUTC did not move (the columns ``store`` loads)."""
     return (row["number"], row["status"], row["amount_paid"], row["amount_due"], row["currency"], row["due_date"])
@@ -142,79 +122,70 @@ def _state(row: dict[str, Any]) -> InvoiceState:
                         row["currency"], row["due_date"])
 
 
+def _full_page(raw: xero_pages.RawPage[Any]) -> bool:
+    """A full page (more are coming): worth parsing in the worker process."""
+    return raw.raw_count >= PARALLEL_FROM
+
+
 class InvoiceStream(XeroStream):
     entity = "invoices"
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
-        pages = (self.xero.invoice_pages(ids=self.ids) if self.ids else
-                 self.xero.invoice_pages(modified_since=parse_cursor(cursor), where=SALES_ONLY))
-        for page in pages:
-            yield Page([i for i in page.items if i.type == "ACCREC"], _failures(self.entity, page))
+        raws = (self.xero.raw_pages(INVOICES, filters={"IDs": self.ids}) if self.ids else
+                self.xero.raw_pages(INVOICES, modified_since=parse_cursor(cursor), where=SALES_ONLY))
+        for rows in workers.ordered(raws, parse_invoices, parallel=_full_page):
+            yield Page(rows.items, [RecordFailure(SOURCE, self.entity, *f) for f in rows.invalid], rows.cursor)
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
-        invoices: list[Invoice] = list(page.items)
+        invoices: list[InvoiceRecord] = list(page.items)
         cols = (XeroInvoice.updated_at_xero, XeroInvoice.number, XeroInvoice.status, XeroInvoice.amount_paid,
                 XeroInvoice.amount_due, XeroInvoice.currency, XeroInvoice.due_date)
-        known = _known(session, XeroInvoice, [i.invoice_id for i in invoices], *cols)
-        stored = Stored(synced_ids=[i.invoice_id for i in invoices], cursor=None if self.ids else _cursor(invoices))
-        new, changed, lines = [], [], []
+        known = _known(session, XeroInvoice, [i.id for i in invoices], *cols)
+        stored = Stored(synced_ids=[i.id for i in invoices], cursor=None if self.ids else page.cursor)
+        news = not self.initial  # a first sync's changes are history, not news
+        new, changed, lines, payments = [], [], [], []
         for invoice in invoices:
-            if not invoice.contact:
-                stored.failures.append(RecordFailure(SOURCE, self.entity, invoice.invoice_id, "invoice has no contact",
-                                                     invoice.invoice_number))
-                continue
-            row = invoice_row(invoice, now)
-            before = known.get(invoice.invoice_id)
-            if before is not None and before[1] == invoice.updated_date_utc and not self.ids and (
+            row = invoice.row
+            before = known.get(invoice.id)
+            if before is not None and before[1] == invoice.updated and not self.ids and (
                     not self.reconcile or tuple(before[2:]) == _tracked(row)):
                 continue
+            row["synced_at"] = now
             (new if before is None else changed).append(row)
-            lines += line_rows(invoice)
-            previous = InvoiceState(before[0], *before[2:]) if before is not None else None
-            stored.events += invoice_events(previous, _state(row))
-        failed = {f.record_id for f in stored.failures}
-        stored.synced_ids = [i for i in stored.synced_ids if i not in failed]
-        touched = [row["id"] for row in new + changed]
+            lines += invoice.lines
+            payments += invoice.payments
+            if news:
+                previous = InvoiceState(before[0], *before[2:]) if before is not None else None
+                stored.events += invoice_events(previous, _state(row))
         if changed:
             session.execute(update(XeroInvoice), changed)
-            session.execute(delete(XeroInvoiceLine).where(XeroInvoiceLine.invoice_id.in_(touched)))
+            session.execute(delete(XeroInvoiceLine).where(XeroInvoiceLine.invoice_id.in_([r["id"] for r in changed])))
         if new:
             insert_rows(session, XeroInvoice.__table__, new)
         if lines:
             insert_rows(session, XeroInvoiceLine.__table__, lines)
         stored.created, stored.updated = len(new), len(changed)
-        touched_ids = set(touched)
-        payments = [(p, i) for i in invoices if i.invoice_id in touched_ids for p in i.payments]
-        stored.events += store_payments(session, [p for p, _ in payments], now,
-                                        invoices={p.payment_id: i for p, i in payments})
-        if self.initial:
-            stored.events = []
+        events = store_payments(session, payments, now)
+        if news:
+            stored.events += events
         return stored
 
 
 # --- payments and credit notes -------------------------------------------------------------
 
 
-def store_payments(session: Session, payments: Sequence[Payment], now: datetime,
-                   invoices: dict[str, Invoice] | None = None) -> list:
-    """Upsert payments (from /Payments or nested in invoices); events for the ones new to us."""
-    invoices = invoices or {}
-    known = _known(session, XeroPayment, [p.payment_id for p in payments], XeroPayment.updated_at_xero)
+def store_payments(session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> list[Event]:
+    """Upsert payment rows (from /Payments or nested in invoices); events for the ones new to us."""
+    known = _known(session, XeroPayment, [r["id"] for r in rows], XeroPayment.updated_at_xero)
     events, new, changed = [], [], []
-    for payment in payments:
-        parent = invoices.get(payment.payment_id)
-        invoice_id = payment.invoice.invoice_id if payment.invoice else parent.invoice_id if parent else None
-        currency = (payment.invoice.currency_code if payment.invoice else None) or (
-            parent.currency_code if parent else None)
-        row = {"id": payment.payment_id, "invoice_id": invoice_id, "date": payment.date,
-               "amount": payment.amount or 0, "currency": currency, "reference": payment.reference,
-               "status": payment.status or "AUTHORISED", "payment_type": payment.payment_type,
-               "updated_at_xero": payment.updated_date_utc, "synced_at": now}
-        if payment.payment_id not in known:
+    for row in rows:
+        row["synced_at"] = now
+        if row["id"] not in known:
             new.append(row)
-            if row["status"] != "DELETED" and (payment.payment_type in (None, "ACCRECPAYMENT")):
-                events.append(payment_event(payment.payment_id, invoice_id, row["amount"], currency, payment.date))
-        elif payment.updated_date_utc is None or known[payment.payment_id][1] != payment.updated_date_utc:
+            if row["status"] != "DELETED" and (row["payment_type"] in (None, "ACCRECPAYMENT")):
+                events.append(payment_event(row["id"], row["invoice_id"], row["amount"], row["currency"],
+                                            row["date"]))
+        elif row["updated_at_xero"] is None or known[row["id"]][1] != row["updated_at_xero"]:
             changed.append({k: v for k, v in row.items() if v is not None or k in ("reference",)})
     if new:
         insert_rows(session, XeroPayment.__table__, new)
@@ -229,12 +200,12 @@ class PaymentStream(XeroStream):
     def pages(self, cursor: str | None) -> Iterator[Page]:
         for page in self.xero.payment_pages(modified_since=parse_cursor(cursor)):
             items = [p for p in page.items if p.payment_type in (None, "ACCRECPAYMENT", "ARCREDITPAYMENT")]
-            yield Page(items, _failures(self.entity, page))
+            yield Page([payment_row(p) for p in items], _failures(self.entity, page), _cursor(items))
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
-        payments: list[Payment] = list(page.items)
-        events = store_payments(session, payments, now)
-        return Stored(created=len(events), synced_ids=[p.payment_id for p in payments], cursor=_cursor(payments),
+        rows: list[dict[str, Any]] = list(page.items)
+        events = store_payments(session, rows, now)
+        return Stored(created=len(events), synced_ids=[r["id"] for r in rows], cursor=page.cursor,
                       events=[] if self.initial else events)
 
 
