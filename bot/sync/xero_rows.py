@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from bot.domain.names import email_domain, name_key
 from integrations.xero import pages as xero_pages
-from integrations.xero.models import Invoice, Payment
+from integrations.xero.models import Contact, Invoice, Payment
 
 SALES = "ACCREC"
 
@@ -56,6 +57,36 @@ def latest(stamps: Sequence[datetime | None]) -> str | None:
     """The cursor after records last modified at ``stamps``: the latest, as ISO text."""
     known = [s for s in stamps if s is not None]
     return max(known).isoformat() if known else None
+
+
+def contact_values(contact: Contact) -> dict[str, Any]:
+    """A contact's xero_contacts row but synced_at."""
+    terms = contact.payment_terms.sales if contact.payment_terms and contact.payment_terms.sales else None
+    name = contact.name or " ".join(p for p in (contact.first_name, contact.last_name) if p) or contact.contact_id
+    return {
+        "id": contact.contact_id, "name": name, "name_key": name_key(name),
+        "contact_number": contact.contact_number or None, "account_number": contact.account_number or None,
+        "email": contact.email_address or None, "email_domain": email_domain(contact.email_address),
+        "status": contact.contact_status or "ACTIVE", "default_currency": contact.default_currency,
+        "sales_terms_days": terms.day if terms else None, "sales_terms_type": terms.type if terms else None,
+        "is_customer": bool(contact.is_customer),
+        "raw": {"addresses": [a.model_dump(exclude_none=True) for a in contact.addresses]},
+        "updated_at_xero": contact.updated_date_utc,
+    }
+
+
+def parse_contacts(raw: xero_pages.RawPage[Contact]) -> RowsPage:
+    """A raw page of contacts as rows (without synced_at), its failures and its cursor."""
+    page = xero_pages.parse_raw_page(raw)
+    return RowsPage([contact_values(c) for c in page.items], invalid_records(page),
+                    latest([c.updated_date_utc for c in page.items]))
+
+
+def parse_payments(raw: xero_pages.RawPage[Payment]) -> RowsPage:
+    """A raw page of payments as rows (without synced_at): those against sales invoices and credit notes."""
+    page = xero_pages.parse_raw_page(raw)
+    kept = [p for p in page.items if p.payment_type in (None, "ACCRECPAYMENT", "ARCREDITPAYMENT")]
+    return RowsPage([payment_row(p) for p in kept], invalid_records(page), latest([p.updated_date_utc for p in kept]))
 
 
 def invoice_row(invoice: Invoice) -> dict[str, Any]:

@@ -15,17 +15,24 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.events import Event, InvoiceState, invoice_events, payment_event
-from bot.domain.names import email_domain, name_key
 from bot.store.mirror import XeroContact, XeroCreditNote, XeroInvoice, XeroInvoiceLine, XeroPayment
 from bot.store.upsert import insert_rows
 from bot.sync import workers
 from bot.sync.engine import Page, Stored
 from bot.sync.failures import RecordFailure
-from bot.sync.xero_rows import InvoiceRecord, invalid_records, latest, parse_invoices, payment_row
+from bot.sync.xero_rows import (
+    InvoiceRecord,
+    contact_values,
+    invalid_records,
+    latest,
+    parse_contacts,
+    parse_invoices,
+    parse_payments,
+)
 from integrations.xero import XeroClient, XeroNotFound
 from integrations.xero import pages as xero_pages
 from integrations.xero.models import Contact, CreditNote
-from integrations.xero.pages import INVOICES
+from integrations.xero.pages import CONTACTS, INVOICES, PAYMENTS
 
 SOURCE = "xero"
 OVERLAP = timedelta(seconds=1)
@@ -67,39 +74,38 @@ class XeroStream:
 
 
 def contact_row(contact: Contact, now: datetime) -> dict[str, Any]:
-    terms = contact.payment_terms.sales if contact.payment_terms and contact.payment_terms.sales else None
-    name = contact.name or " ".join(p for p in (contact.first_name, contact.last_name) if p) or contact.contact_id
-    return {
-        "id": contact.contact_id, "name": name, "name_key": name_key(name),
-        "contact_number": contact.contact_number or None, "account_number": contact.account_number or None,
-        "email": contact.email_address or None, "email_domain": email_domain(contact.email_address),
-        "status": contact.contact_status or "ACTIVE", "default_currency": contact.default_currency,
-        "sales_terms_days": terms.day if terms else None, "sales_terms_type": terms.type if terms else None,
-        "is_customer": bool(contact.is_customer),
-        "raw": {"addresses": [a.model_dump(exclude_none=True) for a in contact.addresses]},
-        "updated_at_xero": contact.updated_date_utc, "synced_at": now,
-    }
+    return {**contact_values(contact), "synced_at": now}
+
+
+def _full_page(raw: xero_pages.RawPage[Any]) -> bool:
+    """A full page (more are coming): worth parsing in the worker process."""
+    return raw.raw_count >= PARALLEL_FROM
+
+
+def _rows_pages(entity: str, raws: Iterator[xero_pages.RawPage[Any]], parse: Any) -> Iterator[Page]:
+    """Raw pages parsed by ``parse`` (a ``xero_rows`` function), in the worker when they are full."""
+    for rows in workers.ordered(raws, parse, parallel=_full_page):
+        yield Page(rows.items, [RecordFailure(SOURCE, entity, *f) for f in rows.invalid], rows.cursor)
 
 
 class ContactStream(XeroStream):
     entity = "contacts"
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
-        pages = (self.xero.contact_pages(ids=self.ids, include_archived=True) if self.ids else
-                 self.xero.contact_pages(modified_since=parse_cursor(cursor), include_archived=True))
-        for page in pages:
-            yield Page(page.items, _failures(self.entity, page))
+        raws = (self.xero.raw_pages(CONTACTS, filters={"IDs": self.ids}, includeArchived=True) if self.ids else
+                self.xero.raw_pages(CONTACTS, modified_since=parse_cursor(cursor), includeArchived=True))
+        return _rows_pages(self.entity, raws, parse_contacts)
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
-        contacts: list[Contact] = list(page.items)
-        known = _known(session, XeroContact, [c.contact_id for c in contacts], XeroContact.updated_at_xero)
-        stored = Stored(synced_ids=[c.contact_id for c in contacts], cursor=None if self.ids else _cursor(contacts))
+        rows: list[dict[str, Any]] = list(page.items)
+        known = _known(session, XeroContact, [r["id"] for r in rows], XeroContact.updated_at_xero)
+        stored = Stored(synced_ids=[r["id"] for r in rows], cursor=None if self.ids else page.cursor)
         new, changed = [], []
-        for contact in contacts:
-            row = contact_row(contact, now)
-            if contact.contact_id not in known:
+        for row in rows:
+            row["synced_at"] = now
+            if row["id"] not in known:
                 new.append(row)
-            elif known[contact.contact_id][1] != contact.updated_date_utc or self.ids:
+            elif known[row["id"]][1] != row["updated_at_xero"] or self.ids:
                 changed.append(row)
         if new:
             insert_rows(session, XeroContact.__table__, new)
@@ -122,19 +128,13 @@ def _state(row: dict[str, Any]) -> InvoiceState:
                         row["currency"], row["due_date"])
 
 
-def _full_page(raw: xero_pages.RawPage[Any]) -> bool:
-    """A full page (more are coming): worth parsing in the worker process."""
-    return raw.raw_count >= PARALLEL_FROM
-
-
 class InvoiceStream(XeroStream):
     entity = "invoices"
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
         raws = (self.xero.raw_pages(INVOICES, filters={"IDs": self.ids}) if self.ids else
                 self.xero.raw_pages(INVOICES, modified_since=parse_cursor(cursor), where=SALES_ONLY))
-        for rows in workers.ordered(raws, parse_invoices, parallel=_full_page):
-            yield Page(rows.items, [RecordFailure(SOURCE, self.entity, *f) for f in rows.invalid], rows.cursor)
+        return _rows_pages(self.entity, raws, parse_invoices)
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
         invoices: list[InvoiceRecord] = list(page.items)
@@ -198,9 +198,8 @@ class PaymentStream(XeroStream):
     entity = "payments"
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
-        for page in self.xero.payment_pages(modified_since=parse_cursor(cursor)):
-            items = [p for p in page.items if p.payment_type in (None, "ACCRECPAYMENT", "ARCREDITPAYMENT")]
-            yield Page([payment_row(p) for p in items], _failures(self.entity, page), _cursor(items))
+        return _rows_pages(self.entity, self.xero.raw_pages(PAYMENTS, modified_since=parse_cursor(cursor)),
+                           parse_payments)
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
         rows: list[dict[str, Any]] = list(page.items)
