@@ -29,6 +29,7 @@ COMMANDS = (
     ("status", "status <account or invoice number>: has Acme paid?"),
     ("overdue", "overdue mine | overdue all: overdue invoices by owner"),
     ("invoice", "invoice <deal>: draft a Xero invoice from a closed-won deal"),
+    ("report", "report me | team | all [last month]: receivables and revenue, with charts"),
     ("health", "Sync freshness, failures and unlinked records"),
 )
 SHORT_DESCRIPTION = "Has Acme paid? Salesforce and Xero answers in Teams."

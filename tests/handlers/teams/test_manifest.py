@@ -32,6 +32,7 @@ def test_manifest_names_the_bot_and_its_commands(workdir: Path) -> None:
     assert bot["botId"] == APP_ID and bot["scopes"] == ["personal", "team", "groupChat"]
     commands = bot["commandLists"][0]["commands"]
     assert [c["title"] for c in commands][:3] == ["help", "status", "overdue"] and len(commands) <= 10
+    assert {"invoice", "report", "health"} <= {c["title"] for c in commands}
     assert all(len(c["title"]) <= 32 and len(c["description"]) <= 128 for c in commands)
     assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
     assert manifest["developer"]["privacyUrl"] == "https://paidup.example.com/privacy"
