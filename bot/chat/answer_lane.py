@@ -14,7 +14,7 @@ the GIL) until one finishes. A listener that acks last (a view submission that v
 is gated only for what follows its ack. Acks Bolt makes itself (Events API deliveries, acked
 before the listener starts, in the dispatching thread) are never gated.
 
-    lane = AnswerLane(answers=4)
+    lane = AnswerLane(answers=2)
     app = App(..., listener_executor=lane.executor)
     app.use(lane.middleware)        # first, so every listener gets the gated ack
 """
@@ -30,7 +30,11 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 LISTENER_THREADS = 64  # listeners that may start (and ack) at once; more wait for a thread
-ANSWERS_AT_ONCE = 4  # listeners doing after-the-ack work at the same time
+# Listeners doing after-the-ack work at the same time. Answers are mostly CPU under one GIL, so more
+# at once only adds threads that every ack waits behind: with 20 questions outstanding on the bench
+# mirror (bench/answers.py) the ack p95 was ~120-200 ms with 4, ~95-155 ms with 2 (and ~35-75 ms
+# with 1, but then one slow answer, a report or a live Xero refresh, holds up every other).
+ANSWERS_AT_ONCE = 2
 
 
 class _Slots:

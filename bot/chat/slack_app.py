@@ -24,6 +24,7 @@ import handlers.slack
 import handlers.slack.alerts
 from bot.chat.answer_lane import AnswerLane
 from bot.chat.modes import require_slack_secrets
+from bot.chat.response_url import ResponseUrlPoster, kept_alive_respond
 from bot.chat.seen_events import SeenEvents
 from bot.config import AppConfig, ConfigError, Settings
 from bot.store.session import Database
@@ -78,6 +79,7 @@ def build_slack_app(settings: Settings, services: SlackServices, *, socket_mode:
         raise ConfigError(f"cannot reach Slack at {settings.slack_api_url} ({getattr(exc, 'reason', exc)}); "
                           "check SLACK_API_URL and the network") from None
     app.use(lane.middleware)  # before the listeners' own middleware: every listener gets the gated ack
+    app.use(kept_alive_respond(ResponseUrlPoster()))  # answers reuse connections to Slack's response_url
     handlers.slack.register(app, services)
     handlers.slack.alerts.register(app, services)  # snooze, promise to pay, retry/ignore, remind me when paid
     return app
