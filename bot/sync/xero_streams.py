@@ -6,12 +6,13 @@ stores a page in bulk, skipping records whose ``UpdatedDateUTC`` we already have
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ARRAY, String, any_, bindparam, delete, func, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.events import Event, InvoiceState, invoice_events, payment_event
@@ -53,8 +54,23 @@ def _failures(entity: str, page: xero_pages.Page[Any]) -> list[RecordFailure]:
     return [RecordFailure(SOURCE, entity, *failure) for failure in invalid_records(page)]
 
 
+def _ids_in(session: Session, column: Any, ids: Sequence[str]) -> Any:
+    """``column IN ids`` as one bound value: a JSON array read by json_each on SQLite, ``= ANY(array)``
+    on PostgreSQL. A plain IN of a page's 1,000 ids makes SQLAlchemy name and bind 1,000 parameters
+    per query (~20 ms a page)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        listed = select(literal_column("value")).select_from(func.json_each(bindparam("ids", json.dumps(list(ids)))))
+        return column.in_(listed)
+    if dialect == "postgresql":
+        return column == any_(bindparam("ids", list(ids), type_=ARRAY(String)))
+    return column.in_(list(ids))
+
+
 def _known(session: Session, model: type, ids: Sequence[str], *columns: Any) -> dict[str, Any]:
-    rows = session.execute(select(model.id, *columns).where(model.id.in_(list(ids)))).all()
+    if not ids:
+        return {}
+    rows = session.execute(select(model.id, *columns).where(_ids_in(session, model.id, ids))).all()
     return {row[0]: row for row in rows}
 
 
