@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import resource
 import subprocess
@@ -89,6 +90,10 @@ class World:
         self.payments = urls["payments"]
         print(f"  seeded in {time.perf_counter() - started:.1f} s", flush=True)
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the sandboxes' process has used so far (Linux /proc; None elsewhere)."""
+        return process_cpu(self.child.pid)
+
     def change(self) -> dict:
         self.child.stdin.write("change\n")
         self.child.stdin.flush()
@@ -124,6 +129,26 @@ def paidup_for(db: Database, xero_url: str, sf_url: str) -> Paidup:
     # The bench measures Paidup, not Xero's quota: lift our own limiter too (app.yml caps it at 60).
     config = config.model_copy(update={"xero": config.xero.model_copy(update={"calls_per_minute": 10_000_000})})
     return Paidup(settings, config, db=db)
+
+
+def process_cpu(pid: int | None) -> float | None:
+    """User + system CPU seconds of a process, from /proc (None when it cannot be read)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_cpu() -> float | None:
+    """CPU seconds of the sync's worker process (bot/sync/workers.py), if this Paidup has one."""
+    try:
+        from bot.sync import workers
+    except ImportError:  # an older Paidup parses every page in the syncing process
+        return None
+    return process_cpu(workers.current_pid())
 
 
 def peak_rss() -> int:
@@ -185,15 +210,22 @@ def bench_database(name: str, url: str | None, world: World, args: argparse.Name
     paidup = paidup_for(db, world.xero_url, world.salesforce_url)
     print(f"\n{name}", flush=True)
     for source in ("salesforce", "xero"):
+        sandbox_before, worker_before, load = world.cpu_seconds(), worker_cpu() or 0.0, os.getloadavg()[0]
         summary, seconds, peak, cpu = measure(lambda s=source: paidup.sync.sync(s))
         report(f"initial {source}", summary, seconds, peak, cpu)
         if source == "xero":
+            sandbox_after, worker_after = world.cpu_seconds(), worker_cpu()
+            worker = 0.0 if worker_after is None else worker_after - worker_before
+            if sandbox_before is not None and sandbox_after is not None:
+                print(f"  CPU elsewhere: sandboxes {sandbox_after - sandbox_before:.1f} s, sync worker {worker:.1f} s; "
+                      f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after", flush=True)
             invoices = summary.per_entity["invoices"]["created"]
             invoices_per_s = invoices / seconds
             print(f"  time: {summary.fetch_seconds:.1f} s waiting for pages (fetching and parsing, beyond what "
                   f"overlapped storing), {summary.store_seconds:.1f} s storing them; storing runs at "
                   f"{(summary.created + summary.updated) / summary.store_seconds:,.0f} rec/s; "
-                  f"{invoices_per_s:,.0f} invoices/s overall (CPU-bound: {invoices / cpu:,.0f} per CPU second)",
+                  f"{invoices_per_s:,.0f} invoices/s overall (CPU-bound: {invoices / (cpu + worker):,.0f} per CPU "
+                  "second of the syncing process and its worker)",
                   flush=True)
             pages = [math.ceil(n / 1000) or 1 for n in (args.invoices + 16, args.contacts + 11, world.payments)]
             minimum = sum(pages) + 1 + 5

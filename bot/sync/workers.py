@@ -129,6 +129,12 @@ def worker() -> Worker:
         return _worker
 
 
+def current_pid() -> int | None:
+    """The running worker's process id, if one was started (the bench reads its CPU time)."""
+    current = _worker
+    return current.pid if current is not None and current.alive else None
+
+
 def _discard(broken: Worker) -> None:
     global _worker
     with _lock:
