@@ -185,7 +185,7 @@ class ReportService:
         window = Window(period.start, period.end, today, add_months(month_start(period.end), 1 - CHART_MONTHS))
         who = Who(scope, sf_user_id)
         top_n = self.config.reports.top_accounts
-        with self.db.session() as s, sql.owner_tables(s):
+        with self.db.session() as s, sql.owner_tables(s, scope):
             base_currency = s.scalar(select(XeroOrganisation.base_currency).limit(1))
             invoices = sql.invoice_rows(s, window, who, base_currency)
             dso_sales = sql.dso_sales(s, window, who)
