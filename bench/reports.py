@@ -11,11 +11,25 @@ GBP, so the base-currency total is computed too), then times ``ReportService.bui
 scope and period, best and worst of ``--runs`` runs after one warm-up. The issue's goal: the
 all-team report over 200,000 invoices in under 1 s.
 
-Measured at the default sizes, before (508a855) and after (06f626d) back to back on the shared
-2-core machine (load average 2.3-2.8), best of 3, wall / CPU: all last month 2.20 / 2.04 s before,
-1.48 / 1.43 s after; all this month 2.19 / 2.13 -> 1.34 / 1.30 s; all quarter 1.82 / 1.73 ->
-1.64 / 1.54 s; team 7.08 / 6.74 -> 4.75 / 4.50 s; me 1.02 / 1.01 -> 0.49 / 0.47 s. The goal is
-not met yet (README "Tests and benchmarks" says where the remaining time goes).
+Measured at the default sizes on the shared 2-core machine, before (14b1ee4) and after (9602280)
+back to back, best of 3 runs, wall / CPU. Other helpers kept the load average at 6-7.4 (the old
+code's run at 7.4), so the process often got half a core or less: compare the CPU column.
+
+    scope  period       before wall / CPU       after wall / CPU
+    all    last month   8.15 s / 1.74 s         1.59 s / 1.00 s
+    all    this month   6.49 s / 1.66 s         1.47 s / 0.71 s
+    all    quarter      4.44 s / 1.62 s         1.55 s / 0.83 s
+    team   last month  12.43 s / 5.39 s         2.26 s / 1.27 s
+    team   this month   8.31 s / 4.45 s         2.30 s / 1.16 s
+    team   quarter     11.59 s / 5.40 s         3.28 s / 1.32 s
+    me     last month   1.28 s / 0.68 s         1.28 s / 0.52 s
+    me     this month   1.28 s / 0.69 s         1.24 s / 0.51 s
+    me     quarter      1.73 s / 0.76 s         1.29 s / 0.53 s
+
+An earlier pair (old at load 8.8, new 1c2d3d6 at load 5.0): all 1.38-1.74 -> 0.74-0.99 s CPU,
+team 3.09-3.82 -> 1.18-1.49 s, me 0.51-0.56 -> 0.43-0.68 s. The < 1 s goal is not met at these
+loads: `all` takes 0.71-1.00 s of CPU and 1.5-1.6 s of wall time (README "Tests and benchmarks"
+says where the time goes).
 """
 
 from __future__ import annotations

@@ -125,10 +125,11 @@ def owner_tables(session: Session, scope: Scope) -> Iterator[None]:
     connection.execute(insert(CONTACT_OWNER).from_select(["contact_id", "account_id", "owner_id"], links))
     connection.execute(CreateIndex(_CONTACT_OWNER_INDEX))
     # every link goes in (appending beats finding each contact's first account on the way); then only the
-    # first by id stays, so a contact has one row
-    earlier = CONTACT_OWNER.alias("earlier")
-    connection.execute(delete(CONTACT_OWNER).where(exists().where(
-        earlier.c.contact_id == CONTACT_OWNER.c.contact_id, earlier.c.account_id < CONTACT_OWNER.c.account_id)))
+    # first by id stays, so a contact has one row (only contacts linked more than once are looked at)
+    earlier, table = CONTACT_OWNER.alias("earlier"), CONTACT_OWNER
+    linked_twice = select(table.c.contact_id).group_by(table.c.contact_id).having(func.count() > 1)
+    connection.execute(delete(table).where(table.c.contact_id.in_(linked_twice), exists().where(
+        earlier.c.contact_id == table.c.contact_id, earlier.c.account_id < table.c.account_id)))
     connection.execute(insert(DEAL_OWNER).from_select(["number", "owner_id"], _deal_owner()))
     if scope == "team":  # read by the team's DSO and both series: found once
         connection.execute(insert(UNASSIGNED).from_select([c.name for c in UNASSIGNED.c], _unassigned()))
