@@ -15,7 +15,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, literal, select, union_all
+from sqlalchemy import Select, bindparam, case, func, literal_column, null, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -86,12 +86,12 @@ SHORT_CODE = select(XeroOrganisation.short_code).limit(1)
 INVOICE_BY_ID = select(*INVOICE_COLUMNS).where(XeroInvoice.id == bindparam("invoice_id"))
 # Overdue: due strictly before today (bot.domain.aging.days_overdue > 0).
 BALANCES = union_all(
-    select(literal("invoices").label("kind"), XeroInvoice.currency, func.count().label("n"),
+    select(literal_column("'invoices'").label("kind"), XeroInvoice.currency, func.count().label("n"),
            func.sum(XeroInvoice.amount_due).label("amount"),
            func.sum(case((XeroInvoice.due_date < bindparam("today"), XeroInvoice.amount_due))).label("overdue"))
     .where(*OPEN_INVOICES).group_by(XeroInvoice.currency),
-    select(literal("credit"), XeroCreditNote.currency, func.count(), func.sum(XeroCreditNote.remaining_credit),
-           literal(None))
+    select(literal_column("'credit'"), XeroCreditNote.currency, func.count(), func.sum(XeroCreditNote.remaining_credit),
+           null())
     .where(XeroCreditNote.contact_id.in_(CONTACTS), XeroCreditNote.status == "AUTHORISED",
            XeroCreditNote.remaining_credit > 0)
     .group_by(XeroCreditNote.currency))
