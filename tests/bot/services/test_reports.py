@@ -12,7 +12,7 @@ from sqlalchemy import insert, update
 from bot.config import AppConfig
 from bot.services.reports import PeriodError, ReportService, resolve_period
 from bot.services.reports.service import CurrencyFigures, Report
-from bot.store.mirror import XeroInvoice
+from bot.store.mirror import XeroInvoice, XeroPayment
 from bot.store.session import Database
 
 from .reports_data import C_BETA, NOW, RITA, SAM, _invoice, seed
@@ -155,6 +155,18 @@ def test_monthly_series_cover_twelve_months_to_the_periods_end(reports: ReportSe
     assert (gbp.invoiced[-1], gbp.collected[-1], gbp.invoiced[-2]) == (D("1700.00"), D("500.00"), D("450.00"))
     assert (monthly["USD"].invoiced[-1], monthly["USD"].collected[-1]) == (D("1000.00"), D("400.00"))
     assert sum(monthly["EUR"].invoiced) == D("2300.00")
+
+
+def test_a_payment_with_no_currency_and_no_invoice_in_the_mirror_is_left_out(db: Database) -> None:
+    seed(db)
+    with db.engine.begin() as c:  # a payment synced before its invoice, stored without a currency
+        c.execute(insert(XeroPayment.__table__).values(
+            id="p-orphan", invoice_id="00000000-0000-0000-0000-0000000000ff", date=date(2026, 10, 20),
+            amount=D("75.00"), currency=None, status="AUTHORISED", payment_type="ACCRECPAYMENT"))
+    report = ReportService(db, config(), clock=lambda: NOW).build("all", "last month")
+    monthly = {m.currency: m for m in report.monthly}
+    assert set(monthly) == {"EUR", "GBP", "USD"} and monthly["GBP"].collected[-1] == D("500.00")
+    assert figures(report)["GBP"].collected == D("500.00")
 
 
 def test_access_team_and_all_for_approvers_and_managers_only(reports: ReportService) -> None:
