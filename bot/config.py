@@ -154,6 +154,7 @@ class TeamsConfig(Section):
     alerts_conversation: TeamsConversationId | None = None
     ops_conversation: TeamsConversationId | None = None
     approvers: list[TeamsApprover] = Field(default_factory=list)
+    report_managers: list[TeamsApprover] = Field(default_factory=list)  # may see team and all reports, as approvers may
     developer_name: str = Field(default="Paidup", min_length=1, max_length=32)
     website_url: HttpsUrl | None = None
     privacy_url: HttpsUrl | None = None

@@ -50,7 +50,7 @@ def require_teams_credentials(settings: Settings) -> tuple[str, str]:
 def teams_services(source: ServiceSource, connector: TeamsConnector) -> TeamsServices:
     teams = source.config.teams
     return TeamsServices(connector=connector, find=lambda name: find_service(source, name), app_name=teams.app_name,
-                         approvers=frozenset(teams.approvers))
+                         approvers=frozenset(teams.approvers), report_managers=frozenset(teams.report_managers))
 
 
 class TeamsApprovers:

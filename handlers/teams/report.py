@@ -3,10 +3,10 @@ report card, then its charts as inline images (``cards/report.py``), from the sa
 as Slack's `/paidup report`.
 
 Who may see what is Slack's rule with Teams' people: "me" is the asker's own Salesforce user (their
-Teams email, as for "overdue mine"); "team" and "all" are for approvers: ``teams.approvers`` in
-app.yml (Entra object ids, or emails matched against the email Teams gives for the asker), besides
-whoever the report service already lets see them. ``reports.managers`` holds Slack user ids, so it
-names nobody in Teams.
+Teams email, as for "overdue mine"); "team" and "all" are for ``teams.approvers`` and
+``teams.report_managers`` in app.yml (Entra object ids, or emails matched against the email Teams
+gives for the asker), besides whoever the report service already lets see them. (``reports.managers``
+holds Slack user ids, so it names nobody in Teams.)
 
 Teams has no messages only the asker sees: the answer goes to the conversation it was asked in
 (an @mention in a channel is answered in that channel, as every other Teams answer is).
@@ -26,7 +26,8 @@ from handlers.teams.turn import Turn
 
 SERVICE = "reports"  # the Paidup property: the report service (its approver check is re-composed here)
 USAGE = "“report [me|team|all] [this month|last month|quarter|YYYY-MM]”, e.g. “report team 2026-10”"
-REFUSED = ("Team and company reports are for the approvers named in app.yml (teams.approvers). "
+REFUSED = ("Team and company reports are for the approvers and report managers named in app.yml "
+           "(teams.approvers, teams.report_managers). "
            "Your own figures are one message away: “report me”.")
 
 
@@ -36,9 +37,10 @@ def unmapped_text(mapping: UserMapping) -> str:
     return text.replace("Slack", "Teams").replace(" (the app needs the users:read.email scope)", "")
 
 
-def teams_approver(turn: Turn, mapping: UserMapping) -> bool:
-    """In ``teams.approvers`` by Entra object id, or by the email Teams gave for the asker."""
-    listed = turn.services.approvers
+def sees_everyone(turn: Turn, mapping: UserMapping) -> bool:
+    """In ``teams.approvers`` or ``teams.report_managers`` by Entra object id, or by the email Teams gave
+    for the asker."""
+    listed = turn.services.approvers | turn.services.report_managers
     return turn.user_key.lower() in listed or bool(mapping.email and mapping.email.lower() in listed)
 
 
@@ -52,7 +54,7 @@ def answer_report(turn: Turn, service: object, question: Question) -> CardReply:
         return CardReply("I can't answer that right now: the people directory is not available.")
     mapping = people.salesforce_user(turn.user_key, turn.profile_lookup(), platform="teams")
     reports = ReportService(service.db, service.config, service.clock,
-                            is_approver=lambda _: teams_approver(turn, mapping))
+                            is_approver=lambda _: sees_everyone(turn, mapping))
     if reports.access(turn.user_key, intent.scope) == "refused":
         return CardReply(REFUSED)
     sf_user_id, subject = None, None

@@ -41,3 +41,4 @@ class TeamsServices:
     find: Callable[[str], object | None]  # a service by name, None when the bot has no such service yet
     app_name: str = "Paidup"  # how people @mention the bot
     approvers: frozenset[str] = field(default_factory=frozenset)  # AAD object ids and lower-case emails
+    report_managers: frozenset[str] = field(default_factory=frozenset)  # the same, for team and all reports

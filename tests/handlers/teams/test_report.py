@@ -37,13 +37,14 @@ from .conftest import RunningTeams, RunningTeamsBot, teams_settings
 
 APPROVER_EMAIL = "fiona.finance@paidup.example"
 APPROVER_AAD = "0000aaaa-0000-4000-8000-00000000f1a2"
+MANAGER_EMAIL = "mia.manager@paidup.example"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def berlin_config() -> AppConfig:
     raw = load_app_config(ROOT / "app.yml").model_dump()
     raw["reports"] |= {"timezone": "Europe/Berlin"}
-    raw["teams"] |= {"approvers": [APPROVER_EMAIL, APPROVER_AAD]}
+    raw["teams"] |= {"approvers": [APPROVER_EMAIL, APPROVER_AAD], "report_managers": [MANAGER_EMAIL]}
     return AppConfig.model_validate(raw)
 
 
@@ -122,9 +123,16 @@ def test_an_approver_by_email_gets_everyones_report_then_the_charts(reporting: R
 
 def test_a_rep_asking_for_the_team_report_is_refused_politely(reporting: RunningTeamsBot, rita: TeamsUser) -> None:
     [refused] = reporting.replies(rita, "report team")
-    assert refused.activity["text"].startswith("Team and company reports are for the approvers named in app.yml "
-                                               "(teams.approvers).")
+    assert refused.activity["text"].startswith("Team and company reports are for the approvers and report managers "
+                                               "named in app.yml (teams.approvers, teams.report_managers).")
     assert "“report me”" in refused.activity["text"] and refused.images == []
+
+
+def test_a_report_manager_sees_the_team_report_but_may_not_approve(reporting: RunningTeamsBot) -> None:
+    mia = reporting.teams.state.add_user("Mia Manager", MANAGER_EMAIL)
+    card_message, *charts = reporting.replies(mia, "report team last month")
+    assert card_message.cards[0]["body"][0]["text"] == "Report for the sales team: October 2026" and len(charts) == 2
+    assert MANAGER_EMAIL not in reporting.paidup.config.teams.approvers  # a manager is not an invoice approver
 
 
 def test_a_rep_gets_their_own_figures_for_last_month(reporting: RunningTeamsBot, rita: TeamsUser) -> None:
