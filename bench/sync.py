@@ -19,6 +19,14 @@ cores with a load average of 5-7 from other test runs: Xero initial 276 s wall /
 205 s / 78 s after (726 -> 977 invoices/s; 1,266 -> 2,565 invoices per CPU second; goal 5,000/s
 not met); the suggestions (50,000 x 50,000) moved out of the sync: 105 s after it. PostgreSQL
 after: 215 s wall, 73 s CPU. 299 calls = the minimum in every run.
+
+Issue 5, before (14b1ee4) and after (bfd3eed) back to back at the default sizes, SQLite, load
+average 4.6-8.7: Xero initial 222.6 s wall / 79.7 s CPU before, 207.5 s wall / 51.9 s CPU after
+plus 29.4 s in the sync's worker process (899 -> 964 invoices/s; goal 5,000/s not met; the
+sandboxes used 15.5 s of CPU after). At 20,000 invoices, load 2-3: SQLite 7.2 -> 10.8 s,
+PostgreSQL 14.3 -> 8.9 s wall (the load decides more than the code); the same code with and
+without the worker: 5.7-5.8 s and 7.2-8.4 s. The "CPU elsewhere" line (sandboxes, worker, load
+average) is printed since bfd3eed.
 """
 
 from __future__ import annotations

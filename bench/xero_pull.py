@@ -7,6 +7,11 @@ tracemalloc peak, the calls it made (``ceil(N / 1000)`` pages plus one ``GET /co
 and invoices per second. Two passes: one timed without tracemalloc (which slows Python down),
 one traced for memory. ``--per-minute`` is the client limiter's minute limit: Xero's real 60
 would make 101 calls take over 100 s of waiting, which measures the quota, not the code.
+
+Measured back to back with ``--invoices 30000`` (load ~5), before (14b1ee4: stdlib JSON with
+``parse_float=Decimal``, the sandbox encoding through a Python hook) and after (bfd3eed: msgspec
+both ways, the sandbox's dates formatted once): 7.9 s -> 4.5 s, 3,815 -> 6,645 invoices/s, 31
+calls both, peak traced memory 21.8 -> 19.8 MiB (one page at a time).
 """
 
 from __future__ import annotations
