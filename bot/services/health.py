@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.services.invoicing import states as invoice_states
 from bot.store.mirror import SfAccount, XeroContact, XeroInvoice
 from bot.store.session import Database
-from bot.store.state import AccountLink, InvoiceDraft, Kv, LinkSuggestion, SyncFailure, SyncRun
+from bot.store.state import AccountLink, InvoiceDraft, Kv, LinkSuggestion, SyncFailure, SyncRun, last_good_sync
 from bot.sync.linking import Duplicate, duplicates
 
 SOURCES = ("xero", "salesforce")
@@ -62,9 +62,7 @@ def save_quota(session: Session, source: str, quota: dict[str, int]) -> None:
 
 def source_health(session: Session, source: str) -> SourceHealth:
     # Freshness is the last whole-source pull; a webhook fetch or a one-contact refresh is not.
-    last_ok = session.scalar(select(func.max(SyncRun.finished_at))
-                             .where(SyncRun.source == source, SyncRun.status.in_(("ok", "partial")),
-                                    SyncRun.kind.in_(WHOLE_SOURCE_RUNS)))
+    last_ok = session.scalar(last_good_sync(source, WHOLE_SOURCE_RUNS))
     last = session.scalars(select(SyncRun).where(SyncRun.source == source, SyncRun.finished_at.is_not(None))
                            .order_by(SyncRun.finished_at.desc()).limit(1)).first()
     failures = session.scalar(select(func.count()).select_from(SyncFailure).where(

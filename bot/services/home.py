@@ -30,7 +30,7 @@ from bot.services.people import PeopleService, ProfileLookup, UserMapping
 from bot.store.base import utcnow
 from bot.store.mirror import SfAccount, SfOpportunity
 from bot.store.session import Database
-from bot.store.state import InvoiceDraft, SyncRun
+from bot.store.state import InvoiceDraft, last_good_sync
 
 OVERDUE_SHOWN = 10
 DEALS_SHOWN = 10
@@ -153,5 +153,4 @@ def _waiting_drafts(session: Session, requested_by: str | None, limit: int = DRA
 
 
 def _last_sync(session: Session, source: str) -> datetime | None:
-    return session.scalar(select(func.max(SyncRun.finished_at)).where(
-        SyncRun.source == source, SyncRun.status.in_(("ok", "partial")), SyncRun.kind.in_(WHOLE_SYNCS)))
+    return session.scalar(last_good_sync(source, WHOLE_SYNCS))

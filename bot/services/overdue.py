@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from bot.config import AppConfig
@@ -26,7 +26,7 @@ from bot.services.account_ledger import organisation_short_code
 from bot.store.base import utcnow
 from bot.store.mirror import SfAccount, SfOpportunity, SfUser, XeroContact, XeroInvoice
 from bot.store.session import Database
-from bot.store.state import AccountLink, SyncRun
+from bot.store.state import AccountLink, last_good_sync
 
 UNASSIGNED = "Unassigned"
 INVOICES_PER_OWNER = 20  # listed per owner; totals and buckets cover them all
@@ -104,9 +104,7 @@ class OverdueService:
             owned = [o for o in _overdue_invoices(s, today)
                      if wanted(o.owner_id) and (keep is None or keep(o.invoice))]
             names = dict(s.execute(select(SfUser.id, SfUser.name)).all())
-            as_of = s.scalar(select(func.max(SyncRun.finished_at)).where(
-                SyncRun.source == "xero", SyncRun.status.in_(("ok", "partial")),
-                SyncRun.kind.in_(("full", "incremental", "reconcile"))))
+            as_of = s.scalar(last_good_sync("xero"))
         by_owner: dict[str | None, list[OverdueInvoice]] = defaultdict(list)
         for item in owned:
             by_owner[item.owner_id if item.owner_id in names else None].append(item.invoice)

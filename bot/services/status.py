@@ -28,7 +28,7 @@ from bot.services.resolution import AccountRef, AccountResolver, Resolution
 from bot.store.base import utcnow
 from bot.store.mirror import SfUser, XeroContact, XeroInvoice
 from bot.store.session import Database
-from bot.store.state import SyncRun
+from bot.store.state import SyncRun, last_good_sync
 from bot.sync.service import SyncService
 
 log = logging.getLogger(__name__)
@@ -180,8 +180,7 @@ class AccountHeader:
     contact_name: str | None  # a linked Xero contact's name, when the account has no name
 
 
-LAST_WHOLE_XERO_SYNC = select(func.max(SyncRun.finished_at)).where(
-    SyncRun.source == "xero", SyncRun.status.in_(("ok", "partial")), SyncRun.kind.in_(WHOLE_SOURCE_RUNS))
+LAST_WHOLE_XERO_SYNC = last_good_sync("xero", WHOLE_SOURCE_RUNS)
 CONTACT_REFRESHES = select(func.count().label("contacts"), func.count(XeroContact.refreshed_at).label("refreshed"),
                            func.min(XeroContact.refreshed_at).label("first_refreshed")) \
     .where(XeroContact.id.in_(ledger.CONTACTS)).subquery()

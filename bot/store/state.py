@@ -4,11 +4,24 @@ approvals, the audit and alert logs, encrypted OAuth tokens, and small caches.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.store.base import Base, Money, Precise, UTCDateTime, utcnow
@@ -65,7 +78,8 @@ class SyncCursor(Base):
 
 class SyncRun(Base):
     __tablename__ = "sync_runs"
-    __table_args__ = (Index("ix_sync_runs_source_started", "source", "started_at"),)
+    __table_args__ = (Index("ix_sync_runs_source_started", "source", "started_at"),
+                      Index("ix_sync_runs_source_finished", "source", "finished_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(20))
@@ -80,6 +94,20 @@ class SyncRun(Base):
     calls: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)  # why the whole run failed, in words
     error_kind: Mapped[str | None] = mapped_column(String(40))  # auth_revoked, day_quota, outage, ...
+
+
+WHOLE_SYNC_KINDS = ("full", "incremental", "reconcile")  # runs that pull a whole source (not a webhook or refresh)
+
+
+def last_good_sync(source: str, kinds: Iterable[str] = WHOLE_SYNC_KINDS) -> Select[tuple[datetime]]:
+    """When the newest ok (or partly ok) run of ``kinds`` for ``source`` finished. Newest first by
+    ``ix_sync_runs_source_finished``, stopping at the first match: ``max(finished_at)`` with these
+    conditions read every run of the source (a run every few minutes is ~100,000 runs a year), and it
+    is asked before every answer."""
+    return (select(SyncRun.finished_at)
+            .where(SyncRun.source == source, SyncRun.finished_at.is_not(None), SyncRun.status.in_(("ok", "partial")),
+                   SyncRun.kind.in_(tuple(kinds)))
+            .order_by(SyncRun.finished_at.desc()).limit(1))
 
 
 class SyncFailure(Base):

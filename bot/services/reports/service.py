@@ -33,7 +33,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.config import AppConfig
 from bot.domain.aging import local_today
@@ -43,7 +43,7 @@ from bot.services.reports.periods import Period, add_months, month_start, resolv
 from bot.store.base import utcnow
 from bot.store.mirror import XeroOrganisation
 from bot.store.session import Database
-from bot.store.state import SyncRun
+from bot.store.state import last_good_sync
 
 UNASSIGNED = "Unassigned"
 AGING_LABELS = ("Current", "1–30", "31–60", "61–90", "90+")
@@ -196,9 +196,7 @@ class ReportService:
             monthly = _monthly(window, sql.daily_invoiced(s, window, who), sql.daily_collected(s, window, who))
             owner_ids = [r.owner_id for r in invoices] + [r.owner_id for r in collected] + [d.owner_id for d in deals]
             names = sql.owner_names(s, owner_ids + [d.owner_id for d in oldest])
-            as_of = {source: s.scalar(select(func.max(SyncRun.finished_at)).where(
-                SyncRun.source == source, SyncRun.status.in_(("ok", "partial")), SyncRun.kind.in_(WHOLE_SYNCS)))
-                for source in ("salesforce", "xero")}
+            as_of = {source: s.scalar(last_good_sync(source, WHOLE_SYNCS)) for source in ("salesforce", "xero")}
         base, note = _base_total(base_currency, invoices, collected)
         return Report(
             scope, period, today, self.timezone,

@@ -10,11 +10,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from bot.store import migrate
 from bot.store.models import Base, OAuthToken, XeroInvoice
 from bot.store.session import Database, LeaseBusy
+from bot.store.state import SyncRun, last_good_sync
 from bot.store.tokens import DatabaseTokenStore, SecretBox, TokenDecryptError
 from integrations.tokens import TokenSet
 
@@ -126,3 +127,21 @@ def test_concurrent_takers_get_one_lease(db: Database) -> None:
     for thread in threads:
         thread.join()
     assert len(winners) == 1
+
+
+def test_the_last_good_sync_is_the_newest_ok_whole_run_of_that_source(db: Database) -> None:
+    at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    runs = [("xero", "full", "ok", at), ("xero", "incremental", "partial", at + timedelta(minutes=5)),
+            ("xero", "incremental", "failed", at + timedelta(minutes=10)),  # failed: not fresh
+            ("xero", "webhook", "ok", at + timedelta(minutes=15)),  # a few records: not the whole source
+            ("salesforce", "incremental", "ok", at + timedelta(minutes=20)), ("xero", "incremental", "ok", None)]
+    with db.engine.begin() as c:
+        c.execute(insert(SyncRun.__table__), [
+            {"source": source, "kind": kind, "status": status, "started_at": at, "finished_at": finished,
+             "created": 0, "updated": 0, "deleted": 0, "failed": 0, "calls": 0}
+            for source, kind, status, finished in runs])
+    with db.session() as s:
+        assert s.scalar(last_good_sync("xero")) == at + timedelta(minutes=5)
+        assert s.scalar(last_good_sync("xero", ("full",))) == at
+        assert s.scalar(last_good_sync("salesforce")) == at + timedelta(minutes=20)
+        assert s.scalar(last_good_sync("nowhere")) is None
