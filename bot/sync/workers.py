@@ -49,7 +49,7 @@ def _write_frame(stream: IO[bytes], payload: Any) -> None:
     stream.flush()
 
 
-def _read_frame(stream: IO[bytes]) -> Any:
+def _read_bytes(stream: IO[bytes]) -> bytes:
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         raise EOFError("the other side closed the pipe")
@@ -57,7 +57,11 @@ def _read_frame(stream: IO[bytes]) -> Any:
     data = stream.read(size)
     if len(data) < size:
         raise EOFError("the other side closed the pipe mid-frame")
-    return pickle.loads(data)  # noqa: S301 - our own process on the other end of our own pipe
+    return data
+
+
+def _read_frame(stream: IO[bytes]) -> Any:
+    return pickle.loads(_read_bytes(stream))  # noqa: S301 - our own process on the other end of our own pipe
 
 
 class Worker:
@@ -213,20 +217,22 @@ def _serve(preload: list[str]) -> None:
     for module in preload:
         importlib.import_module(module)
     _write_frame(answers_out, (True, "ready"))
-    inbox: queue.Queue[Any] = queue.Queue()
+    inbox: queue.Queue[bytes | None] = queue.Queue()
 
     def read_requests() -> None:
-        while True:
-            try:
-                inbox.put(_read_frame(requests_in))
-            except EOFError:
-                inbox.put(None)
-                return
+        # Only bytes here: a request that cannot be unpickled is answered with its error below, in
+        # its place, and any failure to read ends the loop, so the caller sees the worker end (EOF)
+        # instead of waiting for an answer that a dead reader thread would never let come.
+        try:
+            while True:
+                inbox.put(_read_bytes(requests_in))
+        except BaseException:  # noqa: BLE001 - EOF, a closed or broken pipe: no more requests
+            inbox.put(None)
 
     threading.Thread(target=read_requests, name="sync-worker-reader", daemon=True).start()
     while (request := inbox.get()) is not None:
-        work, item = request
         try:
+            work, item = pickle.loads(request)  # noqa: S301 - our own process on the other end of our own pipe
             answer: tuple[bool, Any] = (True, work(item))
         except Exception as exc:  # noqa: BLE001 - handed back to the caller, which raises it
             answer = (False, exc)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+import types
 
 import pytest
 from sqlalchemy import func, select
@@ -51,6 +53,22 @@ def test_a_pull_stopped_early_leaves_the_worker_answering_its_next_pull(worker: 
     assert [next(pages), next(pages)] == [0, 1]
     pages.close()  # answers of pages still in the worker are read and dropped
     assert list(workers.ordered([8, 9], square, parallel=lambda n: True)) == [64, 81]
+
+
+def test_a_request_the_worker_cannot_read_is_answered_with_its_error_in_its_place(worker: workers.Worker) -> None:
+    # A function of a module that exists only in this process: the worker fails to unpickle the request
+    # (as when its code on disk no longer matches ours). It must answer that error in the request's
+    # place and keep answering, not stop reading and leave the pull waiting for ever.
+    only_here = types.ModuleType("paidup_only_in_the_test_process")
+    exec("def double(n):\n    return 2 * n\n", only_here.__dict__)  # noqa: S102 - a fixed test function
+    only_here.double.__module__ = only_here.__name__
+    sys.modules[only_here.__name__] = only_here
+    try:
+        with pytest.raises(ModuleNotFoundError, match="paidup_only_in_the_test_process"):
+            list(workers.ordered([1, 2], only_here.double, parallel=lambda n: True))
+    finally:
+        del sys.modules[only_here.__name__]
+    assert list(workers.ordered([4, 5], square, parallel=lambda n: True)) == [16, 25]
 
 
 def _mirror(db: Database) -> tuple[list[tuple], list[tuple], list[tuple]]:
