@@ -26,11 +26,17 @@ code's run at 7.4), so the process often got half a core or less: compare the CP
     me     this month   1.28 s / 0.69 s         1.24 s / 0.51 s
     me     quarter      1.73 s / 0.76 s         1.29 s / 0.53 s
 
+On a quiet machine (load 0.9), best / worst of 3 wall: at 9621f53 all last month 0.92 / 1.00 s,
+this month 0.63 / 0.70 s, quarter 0.82 / 1.08 s; with the owner-free figures read on a second
+connection meanwhile (the commit after): 0.53 / 0.69 s, 0.60 / 0.77 s, 0.61 / 0.64 s — the goal is
+met for `all`; team 1.08-1.34 s and me 0.50-0.61 s best.
+
 An earlier pair (old at load 8.8, new 1c2d3d6 at load 5.0): all 1.38-1.74 -> 0.74-0.99 s CPU,
 team 3.09-3.82 -> 1.18-1.49 s, me 0.51-0.56 -> 0.43-0.68 s. The < 1 s goal is not met at these
 loads: `all` takes 0.71-1.00 s of CPU and 1.5-1.6 s of wall time (README "Tests and benchmarks"
 says where the time goes). PostgreSQL, the same mirror at 40,000 invoices, last month, wall best of
 2 (load ~7): all 0.84-1.17 -> 0.84 s, team 1.96-3.00 -> 1.10 s, me 13.3-16.6 -> 0.84 s.
+The "not met" above was at load 5-8; see the quiet-machine figures.
 """
 
 from __future__ import annotations

@@ -28,12 +28,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.config import AppConfig
 from bot.domain.aging import local_today
@@ -185,18 +188,23 @@ class ReportService:
         window = Window(period.start, period.end, today, add_months(month_start(period.end), 1 - CHART_MONTHS))
         who = Who(scope, sf_user_id)
         top_n = self.config.reports.top_accounts
-        with self.db.session() as s, sql.owner_tables(s, scope):
-            base_currency = s.scalar(select(XeroOrganisation.base_currency).limit(1))
-            invoices = sql.invoice_rows(s, window, who, base_currency)
-            dso_sales = sql.dso_sales(s, window, who)
-            collected = sql.collected_rows(s, window, who, base_currency)
-            deals = sql.deal_rows(s, window, who)
-            top = sql.top_overdue(s, window, who, top_n, {r.currency for r in invoices if r.get("overdue_count")})
-            oldest = sql.oldest_uninvoiced(s, who, UNINVOICED_SHOWN)
-            monthly = _monthly(window, sql.daily_invoiced(s, window, who), sql.daily_collected(s, window, who))
-            owner_ids = [r.owner_id for r in invoices] + [r.owner_id for r in collected] + [d.owner_id for d in deals]
-            names = sql.owner_names(s, owner_ids + [d.owner_id for d in oldest])
-            as_of = {source: s.scalar(last_good_sync(source, WHOLE_SYNCS)) for source in ("salesforce", "xero")}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as beside:
+            # Everyone's figures that need no owner are read on a second connection meanwhile: the
+            # database works with the GIL released, so on two cores the report takes about as long
+            # as the owner tables and what reads them (~0.9 -> ~0.6 s on the 200,000-invoice bench).
+            unowned = beside.submit(self._unowned_figures, window, who) if scope == "all" else None
+            with self.db.session() as s, sql.owner_tables(s, scope):
+                base_currency = s.scalar(select(XeroOrganisation.base_currency).limit(1))
+                invoices = sql.invoice_rows(s, window, who, base_currency)
+                collected = sql.collected_rows(s, window, who, base_currency)
+                top = sql.top_overdue(s, window, who, top_n,
+                                      {r.currency for r in invoices if r.get("overdue_count")})
+                dso_sales, deals, oldest, monthly = (
+                    unowned.result() if unowned is not None else self._unowned_figures(window, who, s))
+                owner_ids = [r.owner_id for r in invoices] + [r.owner_id for r in collected] + \
+                    [d.owner_id for d in deals]
+                names = sql.owner_names(s, owner_ids + [d.owner_id for d in oldest])
+                as_of = {source: s.scalar(last_good_sync(source, WHOLE_SYNCS)) for source in ("salesforce", "xero")}
         base, note = _base_total(base_currency, invoices, collected)
         return Report(
             scope, period, today, self.timezone,
@@ -208,6 +216,15 @@ class ReportService:
                             (today - d.close_date).days if d.close_date else None) for d in oldest],
             monthly, base, note, as_of)
 
+
+    def _unowned_figures(self, window: Window, who: Who, session: Session | None = None) -> tuple[
+            dict[str, Decimal], list[sql.DealRow], list[sql.UninvoicedDealRow], list[MonthlySeries]]:
+        """DSO sales, deals, the oldest uninvoiced deals and the monthly series: for ``all`` none of them
+        reads the owner tables, so they may come from a session of their own."""
+        with nullcontext(session) if session is not None else self.db.session() as s:
+            return (sql.dso_sales(s, window, who), sql.deal_rows(s, window, who),
+                    sql.oldest_uninvoiced(s, who, UNINVOICED_SHOWN),
+                    _monthly(window, sql.daily_invoiced(s, window, who), sql.daily_collected(s, window, who)))
 
 @dataclass
 class _Sums:
