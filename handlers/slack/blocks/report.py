@@ -4,6 +4,7 @@ across currencies (the base-currency line says it is a conversion at Xero's rate
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -39,13 +40,15 @@ def currency_text(c: CurrencyFigures) -> str:
             f"Revenue at risk: {risk}")
 
 
-def owner_line(owner: OwnerFigures) -> str:
+def owner_line(owner: OwnerFigures, bold: Callable[[str], str] = lambda name: f"*{mrkdwn_escape(name)}*") -> str:
+    """One owner's won · invoiced · collected · overdue, each a list over currencies; ``bold`` marks up
+    (and escapes) the name for the chat it goes to: Slack mrkdwn here, Teams' markdown in its card."""
     def listed(index: int) -> str:
         values = [Money(line.currency, (line.closed_won, line.invoiced, line.collected, line.overdue)[index])
                   for line in owner.lines]
         return money_list([m for m in values if m.amount]) if any(m.amount for m in values) else "–"
 
-    return (f"*{mrkdwn_escape(cut(owner.name, 60))}*: won {listed(0)} · invoiced {listed(1)} · "
+    return (f"{bold(cut(owner.name, 60))}: won {listed(0)} · invoiced {listed(1)} · "
             f"collected {listed(2)} · overdue {listed(3)}")
 
 

@@ -27,7 +27,8 @@ from handlers.slack.blocks.report import (
     report_text,
     report_title,
 )
-from handlers.slack.blocks.status import minutes_ago, money_list
+from handlers.slack.blocks.report import owner_line as slack_owner_line
+from handlers.slack.blocks.status import minutes_ago
 from handlers.teams.cards.common import CardReply, InlineImage, card_content, cut, plain
 
 CURRENCIES_SHOWN = 10  # with OWNERS_SHOWN and SECTION_MAX a section: the card stays under 28 KB
@@ -59,13 +60,7 @@ def currency_facts(c: CurrencyFigures) -> FactSet:
 
 
 def owner_line(owner: OwnerFigures) -> str:
-    def listed(index: int) -> str:
-        values = [Money(line.currency, (line.closed_won, line.invoiced, line.collected, line.overdue)[index])
-                  for line in owner.lines]
-        return money_list([m for m in values if m.amount]) if any(m.amount for m in values) else "–"
-
-    return (f"**{plain(cut(owner.name, 60))}**: won {listed(0)} · invoiced {listed(1)} · "
-            f"collected {listed(2)} · overdue {listed(3)}")
+    return slack_owner_line(owner, bold=lambda name: f"**{plain(name)}**")
 
 
 def _heading(text: str) -> TextBlock:
