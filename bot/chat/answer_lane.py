@@ -27,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, BoltResponse
 
 LISTENER_THREADS = 64  # listeners that may start (and ack) at once; more wait for a thread
 # Listeners doing after-the-ack work at the same time. Answers are mostly CPU under one GIL, so more
@@ -96,6 +96,19 @@ class GatedAck(Ack):
         response = super().__call__(*args, **kwargs)
         self._lane._enter()
         return response
+
+    # Bolt's thread runner, when a listener raises after it acked, sets ``ack.response = None`` ("already
+    # acknowledged") while the request thread may still be polling ``ack.response`` for the ack to send:
+    # seeing None it answers Slack 404 ("didn't call ack()") for a request that was acked. An ack that
+    # was given stays given.
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._response
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or getattr(self, "_response", None) is None:
+            self._response = value
 
 
 class AnswerLane:

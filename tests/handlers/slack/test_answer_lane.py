@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.chat.answer_lane import ANSWERS_AT_ONCE
+from bot.chat.answer_lane import ANSWERS_AT_ONCE, AnswerLane, GatedAck
 from bot.chat.slack_app import build_slack_app, slack_endpoint
 from handlers.slack.dispatch import ROUTES, Route
 from handlers.slack.questions import Question
@@ -56,3 +56,19 @@ def test_every_question_is_acked_while_the_answers_before_it_are_still_working(b
             [answer] = eventually(lambda user=user: bot.slack.state.ephemeral_for(user), timeout=20)
             assert answer.text == f"the answer for {user}"
     assert most_at_once == ANSWERS_AT_ONCE
+
+
+def test_an_ack_once_given_survives_bolt_clearing_it_after_the_listener_failed() -> None:
+    # Bolt's thread runner sets ack.response = None when a listener that already acked raises; the
+    # request thread polling for the ack must still find it (else Slack gets a 404 for an acked command).
+    lane = AnswerLane(answers=1, threads=1)
+    try:
+        ack = GatedAck(lane)
+        assert ack.response is None
+        ack()
+        given = ack.response
+        assert given is not None and given.status == 200
+        ack.response = None
+        assert ack.response is given
+    finally:
+        lane.shutdown()
