@@ -265,7 +265,8 @@ def bench_database(name: str, url: str | None, world: World, args: argparse.Name
             invoices = summary.per_entity["invoices"]["created"]
             invoices_per_s = invoices / seconds
             print(f"  time: {summary.fetch_seconds:.1f} s waiting for pages (fetching and parsing, beyond what "
-                  f"overlapped storing), {summary.store_seconds:.1f} s storing them; storing runs at "
+                  f"overlapped storing), {summary.store_seconds:.1f} s storing them, {summary.index_seconds:.1f} s "
+                  "building the indexes put off till the end; storing runs at "
                   f"{(summary.created + summary.updated) / summary.store_seconds:,.0f} rec/s; "
                   f"{invoices_per_s:,.0f} invoices/s overall (CPU-bound: {invoices / (cpu + worker):,.0f} per CPU "
                   "second of the syncing process and its worker)",

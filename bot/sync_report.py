@@ -47,6 +47,8 @@ def print_summary(summary: RunSummary) -> None:
         for entity, counts in summary.per_entity.items():
             table.add_row(entity, *(f"{counts[k]:,}" for k in ("created", "updated", "deleted", "failed")))
         console.print(table)
+    if summary.index_seconds:
+        console.print(f"  The new mirror's indexes were built once, at the end: {summary.index_seconds:.1f} s.")
     if summary.error:
         console.print(f"  [red]{summary.error}[/]")
     if summary.failed:

@@ -30,6 +30,9 @@ class LeaseBusy(Exception):
         self.name = name
 
 
+SQLITE_CACHE_KIB = 64 * 1024  # each connection's page cache, at most
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -38,7 +41,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Reads of a big mirror (reports over 200k invoices: bench/reports.py) keep re-reading pages with
     # SQLite's default 2 MiB cache: up to 64 MiB per connection (grown only as pages are read) and the
     # file memory-mapped up to 256 MiB cut the all-team report's time by ~25-40% there.
-    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 

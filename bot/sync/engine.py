@@ -16,15 +16,16 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from bot.domain.events import Event
+from bot.store import indexes
 from bot.store.base import utcnow
 from bot.store.session import Database, LeaseBusy
 from bot.store.state import SyncCursor, SyncRun
@@ -33,6 +34,7 @@ from bot.sync.failures import RecordFailure
 
 log = logging.getLogger(__name__)
 LEASE_TTL = timedelta(minutes=15)
+BULK_PAGE = 1000  # records in a page of a full pull from which the empty tables' indexes are built at the end
 RENEW_EVERY = 30.0  # seconds between renewals of the lease while pages are stored
 
 
@@ -90,6 +92,7 @@ class RunSummary:
     seconds: float = 0.0
     fetch_seconds: float = 0.0  # waiting for the next page (platform, network, parsing) beyond storing the last
     store_seconds: float = 0.0  # writing pages, failures, events and cursors to the database
+    index_seconds: float = 0.0  # building the indexes a first pull put off (bot.store.indexes)
     error: str | None = None
     error_kind: str | None = None
     per_entity: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -190,12 +193,16 @@ class Prefetch:
 
 class SyncEngine:
     """Runs streams. ``classify`` turns a client's exception into a whole-run failure reason
-    (auth revoked, day quota, outage) or None for an unexpected error."""
+    (auth revoked, day quota, outage) or None for an unexpected error. ``bulk_tables`` names, per
+    source, the mirror tables whose secondary indexes a first pull builds once at its end instead of
+    row by row (``bot.store.indexes``)."""
 
-    def __init__(self, db: Database, classify: ErrorClassifier, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, db: Database, classify: ErrorClassifier, clock: Callable[[], datetime] = utcnow,
+                 bulk_tables: Mapping[str, Sequence[Table]] | None = None) -> None:
         self.db = db
         self.classify = classify
         self.clock = clock
+        self.bulk_tables = dict(bulk_tables or {})
 
     def run(self, source: str, streams: Iterable[Stream], kind: str, calls: Callable[[], int],
             progress: Progress | None = None, after: Callable[[Session, datetime, RunSummary], None] | None = None,
@@ -204,10 +211,17 @@ class SyncEngine:
         started, calls_before = self.clock(), calls()
         try:
             with self.db.lease(f"sync:{source}", ttl=LEASE_TTL, wait=wait) as token:
+                tables = self.bulk_tables.get(source, ())
+                indexes.ensure(self.db, tables)  # a pull that died with its indexes dropped left them so
                 run_id = self._start(source, kind, started)
                 try:
-                    for stream in streams:
-                        self._run_stream(stream, summary, progress, token, full=kind == "full")
+                    deferred = indexes.Deferred(self.db, tables if kind == "full" else ())
+                    try:
+                        for stream in streams:
+                            self._run_stream(stream, summary, progress, token, full=kind == "full",
+                                             deferred=deferred)
+                    finally:
+                        summary.index_seconds = deferred.end()
                     if after is not None:
                         with self.db.session() as s:
                             after(s, started, summary)
@@ -227,11 +241,11 @@ class SyncEngine:
         return summary
 
     def _run_stream(self, stream: Stream, summary: RunSummary, progress: Progress | None, token: str,
-                    full: bool) -> None:
+                    full: bool, deferred: indexes.Deferred) -> None:
         with self.db.session() as s:
             cursor = None if full else load_cursor(s, stream.source, stream.entity)
         with Prefetch(stream.pages(cursor)) as pages:
-            self._store_pages(stream, pages, summary, progress, token)
+            self._store_pages(stream, pages, summary, progress, token, deferred)
         finish = getattr(stream, "finish", None)  # optional: a last word once every page is stored
         with self.db.session() as s:
             if finish is not None:
@@ -239,7 +253,7 @@ class SyncEngine:
             save_cursor(s, stream.source, stream.entity, None, self.clock(), full=full)
 
     def _store_pages(self, stream: Stream, pages: Prefetch, summary: RunSummary, progress: Progress | None,
-                     token: str) -> None:
+                     token: str, deferred: indexes.Deferred) -> None:
         stored_so_far = 0
         renewed = time.monotonic()
         while True:
@@ -249,6 +263,8 @@ class SyncEngine:
             if page is None:
                 break
             storing, now = time.perf_counter(), self.clock()
+            if len(page.items) >= BULK_PAGE:
+                deferred.begin()
             with self.db.session() as s:
                 stored = stream.store(s, page, now)
                 every_failure = [*page.invalid, *stored.failures]

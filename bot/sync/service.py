@@ -15,7 +15,14 @@ from bot.config import AppConfig
 from bot.domain.events import InvoiceState, overdue_event
 from bot.services.health import save_quota
 from bot.store.base import utcnow
-from bot.store.mirror import SfAccount, SfOpportunity, XeroInvoice
+from bot.store.mirror import (
+    SfAccount,
+    SfOpportunity,
+    XeroContact,
+    XeroInvoice,
+    XeroInvoiceLine,
+    XeroPayment,
+)
 from bot.store.session import Database
 from bot.store.state import SyncCursor, WebhookEvent
 from bot.sync import failures, linking, outbox
@@ -56,6 +63,14 @@ def classify(exc: Exception) -> RunFailed | None:
     return None
 
 
+# The big mirror tables, whose secondary indexes a first pull builds at its end (bot.store.indexes).
+# Not sf_opportunity_lines: each page of opportunities deletes its lines by opportunity_id.
+BULK_TABLES = {
+    "xero": [XeroContact.__table__, XeroInvoice.__table__, XeroInvoiceLine.__table__, XeroPayment.__table__],
+    "salesforce": [SfAccount.__table__, SfOpportunity.__table__],
+}
+
+
 class SyncService:
     def __init__(self, db: Database, config: AppConfig, xero: Callable[[], XeroClient],
                  salesforce: Callable[[], SalesforceClient], clock: Callable[[], datetime] = utcnow) -> None:
@@ -66,7 +81,7 @@ class SyncService:
         self._xero = xero
         self._salesforce = salesforce
         self.clock = clock
-        self.engine = SyncEngine(db, classify, clock)
+        self.engine = SyncEngine(db, classify, clock, bulk_tables=BULK_TABLES)
 
     # --- whole-source pulls ----------------------------------------------------------------
 
