@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Date, Table, insert
+from sqlalchemy import Column, Date, Table, bindparam, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -133,3 +133,57 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     values = list(zip(*(convert(column) for column, convert in zip(columns, converters, strict=True)), strict=True))
     parameters: list[Any] = values if statement.positional else [dict(zip(order, v, strict=True)) for v in values]
     connection.exec_driver_sql(statement.sql, parameters)
+
+
+class _CompiledUpdate:
+    """``UPDATE table SET keys... WHERE pk = ?`` compiled once for a dialect, with each column's bind
+    processor; ``order`` names, per bound value, the row key it comes from."""
+
+    MATCH = "match_pk"
+
+    def __init__(self, table: Table, keys: tuple[str, ...], pk: str, dialect: Dialect) -> None:
+        values = {key: bindparam(key, type_=table.c[key].type) for key in keys if key != pk}
+        statement = update(table).where(table.c[pk] == bindparam(self.MATCH, type_=table.c[pk].type)).values(values)
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        names = tuple(compiled.positiontup or ()) if self.positional else (*values, self.MATCH)
+        if set(names) != {*values, self.MATCH}:
+            raise ValueError(f"{table.name}: bind names {names} are not the columns {keys}")
+        self.names = names
+        self.order: tuple[str, ...] = tuple(pk if name == self.MATCH else name for name in names)
+        self.converters: tuple[Converter, ...] = tuple(column_converter(table.c[key], dialect) for key in self.order)
+
+
+_compiled_updates: dict[tuple[str, tuple[str, ...], str], _CompiledUpdate] = {}
+
+
+def update_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """UPDATE rows by primary key (dicts holding it and the columns to set), one executemany per
+    set of keys: what ``session.execute(update(Model), rows)`` does, without the ORM's per-row
+    bookkeeping (~0.1 ms a row; a first Xero pull updates each of its payments once, when /Payments
+    brings what the invoices' nested payments lack)."""
+    if not rows:
+        return
+    if any(c.onupdate is not None for c in table.columns):
+        raise ValueError(f"{table.name} has a Python-side onupdate: update it through the ORM")
+    keys = [column.key for column in table.primary_key.columns]
+    if len(keys) != 1:
+        raise ValueError(f"{table.name}: update_rows matches rows on a one-column primary key")
+    pk = keys[0]
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    connection = session.connection()
+    dialect = connection.dialect
+    for keys, group in groups.items():
+        cache_key = (table.name, keys, dialect.name)
+        statement = _compiled_updates.get(cache_key)
+        if statement is None:
+            statement = _compiled_updates[cache_key] = _CompiledUpdate(table, keys, pk, dialect)
+        columns = [[row[key] for row in group] for key in statement.order]
+        values = list(zip(*(convert(column) for column, convert in zip(columns, statement.converters, strict=True)),
+                          strict=True))
+        parameters: list[Any] = values if statement.positional else [
+            dict(zip(statement.names, v, strict=True)) for v in values]
+        connection.exec_driver_sql(statement.sql, parameters)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.config import SalesforceConfig
 from bot.domain.names import name_key, website_domain
 from bot.store.mirror import SfAccount, SfOpportunity, SfOpportunityLine, SfUser
-from bot.store.upsert import insert_rows
+from bot.store.upsert import insert_rows, update_rows
 from bot.sync.engine import Page, Stored
 from bot.sync.failures import RecordFailure
 from integrations.salesforce.client import SalesforceClient
@@ -185,6 +185,6 @@ def _write(session: Session, model: type, rows: list[dict[str, Any]], page: Page
     if new:
         insert_rows(session, model.__table__, new)
     if changed:
-        session.execute(update(model), changed)
+        update_rows(session, model.__table__, changed)
     return Stored(created=len(new), updated=len(changed), synced_ids=[r["id"] for r in rows],
                   cursor=page.cursor)
