@@ -157,10 +157,18 @@ def shutdown() -> None:
         current.close()
 
 
-def ordered(pages: Iterable[T], work: Callable[[T], R], *, parallel: Callable[[T], bool]) -> Iterator[R]:
+def _identity(value: Any) -> Any:
+    return value
+
+
+def ordered(pages: Iterable[T], work: Callable[[T], R], *, parallel: Callable[[T], bool],
+            remote: tuple[Callable[[T], Any], Callable[[Any], R]] | None = None) -> Iterator[R]:
     """``work(page)`` for each page, in order; pages for which ``parallel(page)`` is true are worked
-    on in the worker process (``work`` must then pickle: a module-level function or a partial of
-    one), one ahead. When another pull holds the worker, everything is worked on here."""
+    on in the worker process, one ahead. What the worker runs must pickle (a module-level function
+    or a partial of one): ``work``, or with ``remote = (there, back)`` ``there(page)`` in the worker
+    and ``back(answer)`` here, for results cheaper to send in a form of their own than pickled.
+    When another pull holds the worker, everything is worked on here."""
+    there, back = remote or (work, _identity)
     chosen: Worker | None = None
     pending = 0
     try:
@@ -170,19 +178,19 @@ def ordered(pages: Iterable[T], work: Callable[[T], R], *, parallel: Callable[[T
                 if candidate.ready.is_set() and candidate.busy.acquire(blocking=False):
                     chosen = candidate
             if chosen is not None and parallel(page):
-                chosen.send(work, page)
+                chosen.send(there, page)
                 pending += 1
                 if pending > 1:  # keep one in the worker while the caller has the one before
                     pending -= 1
-                    yield chosen.receive()
+                    yield back(chosen.receive())
                 continue
             while pending and chosen is not None:
                 pending -= 1
-                yield chosen.receive()
+                yield back(chosen.receive())
             yield work(page)
         while pending and chosen is not None:
             pending -= 1
-            yield chosen.receive()
+            yield back(chosen.receive())
     except WorkerDied:
         if chosen is not None:
             pending = 0

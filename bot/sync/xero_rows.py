@@ -4,46 +4,131 @@ this process stores the page before.
 
 ``parse_invoices`` decodes a page's JSON, validates each record with the client's models (a bad
 record fails alone, with the validation error) and turns each invoice into its row, its lines and
-its nested payments: dicts of str, Decimal, date and datetime, cheap to pickle back (~5 ms a page
-of 1,000 invoices, against ~35 ms to decode, validate and build them). ``synced_at`` is left out:
-it is the time the page is stored, known only then.
+its nested payments: dicts of str, Decimal, date and datetime. ``synced_at`` is left out: it is the
+time the page is stored, known only then.
+
+In the worker a page's rows go back as MessagePack typed by the row types below (``packed`` /
+``unpacked``), not pickled: pickle rebuilds each Decimal, date and datetime through a constructor
+call (a page of 1,000 invoices holds ~10,000 Decimals), 32 ms to pickle and 20 ms to unpickle a
+page, against 3 ms and 7 ms with msgspec. The types are the rows' contract: a key the row
+functions write but the types lack would be dropped on the way back (tests compare both ways).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, NamedTuple
+import functools
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypedDict, TypeVar
+
+import msgspec
 
 from bot.domain.names import email_domain, name_key
 from integrations.xero import pages as xero_pages
 from integrations.xero.models import Contact, Invoice, Payment
 
 SALES = "ACCREC"
+ZERO = Decimal(0)
 
 
-class InvoiceRecord(NamedTuple):
-    """One sales invoice as the mirror stores it (a tuple: unpickling 1,000 frozen dataclasses took
-    ~10 ms a page, most of the cost of bringing a page back from the worker)."""
+T = TypeVar("T")
+
+
+class ContactRow(TypedDict):
+    """A xero_contacts row but synced_at."""
+
+    id: str
+    name: str
+    name_key: str
+    contact_number: str | None
+    account_number: str | None
+    email: str | None
+    email_domain: str | None
+    status: str
+    default_currency: str | None
+    sales_terms_days: int | None
+    sales_terms_type: str | None
+    is_customer: bool
+    raw: dict[str, Any]
+    updated_at_xero: datetime | None
+
+
+class InvoiceRow(TypedDict):
+    """A xero_invoices row but synced_at."""
 
     id: str
     number: str | None
-    row: dict[str, Any]  # xero_invoices columns but synced_at
-    lines: list[dict[str, Any]]  # xero_invoice_lines rows
-    payments: list[dict[str, Any]]  # xero_payments rows (nested in the invoice) but synced_at
+    type: str
+    contact_id: str
+    status: str
+    date: date | None
+    due_date: date | None
+    currency: str
+    currency_rate: Decimal | None
+    line_amount_types: str | None
+    reference: str | None
+    sub_total: Decimal
+    total_tax: Decimal
+    total: Decimal
+    amount_due: Decimal
+    amount_paid: Decimal
+    amount_credited: Decimal
+    fully_paid_on: date | None
+    sent_to_contact: bool
+    updated_at_xero: datetime | None
+
+
+class LineRow(TypedDict):
+    """A xero_invoice_lines row."""
+
+    invoice_id: str
+    position: int
+    line_item_id: str | None
+    description: str | None
+    quantity: Decimal | None
+    unit_amount: Decimal | None
+    discount_rate: Decimal | None
+    item_code: str | None
+    account_code: str | None
+    tax_type: str | None
+    tax_amount: Decimal | None
+    line_amount: Decimal | None
+
+
+class PaymentRow(TypedDict):
+    """A xero_payments row but synced_at."""
+
+    id: str
+    invoice_id: str | None
+    date: date | None
+    amount: Decimal
+    currency: str | None
+    reference: str | None
+    status: str
+    payment_type: str | None
+    updated_at_xero: datetime | None
+
+
+class InvoiceRecord(msgspec.Struct, array_like=True):
+    """One sales invoice as the mirror stores it."""
+
+    id: str
+    number: str | None
+    row: InvoiceRow
+    lines: list[LineRow]
+    payments: list[PaymentRow]  # nested in the invoice
     updated: datetime | None
 
 
 Invalid = tuple[str, str, str | None]  # (record id, error, label) of a record that failed
 
 
-@dataclass(frozen=True)
-class RowsPage:
+class RowsPage(msgspec.Struct, Generic[T], frozen=True, array_like=True):
     """A parsed page: its records, the ones that failed, and the cursor it advances to."""
 
-    items: list[Any]
-    invalid: list[Invalid] = field(default_factory=list)
+    items: list[T]
+    invalid: list[Invalid] = []
     cursor: str | None = None
 
 
@@ -59,7 +144,7 @@ def latest(stamps: Sequence[datetime | None]) -> str | None:
     return max(known).isoformat() if known else None
 
 
-def contact_values(contact: Contact) -> dict[str, Any]:
+def contact_values(contact: Contact) -> ContactRow:
     """A contact's xero_contacts row but synced_at."""
     terms = contact.payment_terms.sales if contact.payment_terms and contact.payment_terms.sales else None
     name = contact.name or " ".join(p for p in (contact.first_name, contact.last_name) if p) or contact.contact_id
@@ -75,34 +160,40 @@ def contact_values(contact: Contact) -> dict[str, Any]:
     }
 
 
-def parse_contacts(raw: xero_pages.RawPage[Contact]) -> RowsPage:
+def parse_contacts(raw: xero_pages.RawPage[Contact]) -> RowsPage[ContactRow]:
     """A raw page of contacts as rows (without synced_at), its failures and its cursor."""
     page = xero_pages.parse_raw_page(raw)
     return RowsPage([contact_values(c) for c in page.items], invalid_records(page),
                     latest([c.updated_date_utc for c in page.items]))
 
 
-def parse_payments(raw: xero_pages.RawPage[Payment]) -> RowsPage:
+def parse_payments(raw: xero_pages.RawPage[Payment]) -> RowsPage[PaymentRow]:
     """A raw page of payments as rows (without synced_at): those against sales invoices and credit notes."""
     page = xero_pages.parse_raw_page(raw)
     kept = [p for p in page.items if p.payment_type in (None, "ACCRECPAYMENT", "ARCREDITPAYMENT")]
     return RowsPage([payment_row(p) for p in kept], invalid_records(page), latest([p.updated_date_utc for p in kept]))
 
 
-def invoice_row(invoice: Invoice) -> dict[str, Any]:
+def _amount(value: Decimal | None) -> Decimal:
+    """An amount Xero left out counts as zero (a Decimal, as the amounts it sent)."""
+    return ZERO if value is None else value
+
+
+def invoice_row(invoice: Invoice) -> InvoiceRow:
     return {
         "id": invoice.invoice_id, "number": invoice.invoice_number, "type": invoice.type,
         "contact_id": invoice.contact.contact_id if invoice.contact else "", "status": invoice.status,
         "date": invoice.date, "due_date": invoice.due_date, "currency": invoice.currency_code or "",
         "currency_rate": invoice.currency_rate, "line_amount_types": invoice.line_amount_types,
-        "reference": invoice.reference, "sub_total": invoice.sub_total or 0, "total_tax": invoice.total_tax or 0,
-        "total": invoice.total or 0, "amount_due": invoice.amount_due or 0, "amount_paid": invoice.amount_paid or 0,
-        "amount_credited": invoice.amount_credited or 0, "fully_paid_on": invoice.fully_paid_on_date,
+        "reference": invoice.reference, "sub_total": _amount(invoice.sub_total),
+        "total_tax": _amount(invoice.total_tax), "total": _amount(invoice.total),
+        "amount_due": _amount(invoice.amount_due), "amount_paid": _amount(invoice.amount_paid),
+        "amount_credited": _amount(invoice.amount_credited), "fully_paid_on": invoice.fully_paid_on_date,
         "sent_to_contact": bool(invoice.sent_to_contact), "updated_at_xero": invoice.updated_date_utc,
     }
 
 
-def line_rows(invoice: Invoice) -> list[dict[str, Any]]:
+def line_rows(invoice: Invoice) -> list[LineRow]:
     return [{"invoice_id": invoice.invoice_id, "position": n, "line_item_id": line.line_item_id,
              "description": line.description, "quantity": line.quantity, "unit_amount": line.unit_amount,
              "discount_rate": line.discount_rate, "item_code": line.item_code, "account_code": line.account_code,
@@ -110,18 +201,18 @@ def line_rows(invoice: Invoice) -> list[dict[str, Any]]:
             for n, line in enumerate(invoice.line_items)]
 
 
-def payment_row(payment: Payment, parent: Invoice | None = None) -> dict[str, Any]:
+def payment_row(payment: Payment, parent: Invoice | None = None) -> PaymentRow:
     """A payment's row; one nested in an invoice takes the invoice and its currency from ``parent``."""
     invoice_id = payment.invoice.invoice_id if payment.invoice else parent.invoice_id if parent else None
     currency = (payment.invoice.currency_code if payment.invoice else None) or (
         parent.currency_code if parent else None)
     return {"id": payment.payment_id, "invoice_id": invoice_id, "date": payment.date,
-            "amount": payment.amount or 0, "currency": currency, "reference": payment.reference,
+            "amount": _amount(payment.amount), "currency": currency, "reference": payment.reference,
             "status": payment.status or "AUTHORISED", "payment_type": payment.payment_type,
             "updated_at_xero": payment.updated_date_utc}
 
 
-def invoice_records(page: xero_pages.Page[Invoice]) -> RowsPage:
+def invoice_records(page: xero_pages.Page[Invoice]) -> RowsPage[InvoiceRecord]:
     """The sales invoices of a parsed page as records; one without a contact is a failure."""
     records: list[InvoiceRecord] = []
     invalid = invalid_records(page)
@@ -136,6 +227,31 @@ def invoice_records(page: xero_pages.Page[Invoice]) -> RowsPage:
     return RowsPage(records, invalid, latest([i.updated_date_utc for i in sales]))
 
 
-def parse_invoices(raw: xero_pages.RawPage[Invoice]) -> RowsPage:
+def parse_invoices(raw: xero_pages.RawPage[Invoice]) -> RowsPage[InvoiceRecord]:
     """Decode, validate and build the rows of a raw page of invoices (runs in a worker for big pulls)."""
     return invoice_records(xero_pages.parse_raw_page(raw))
+
+
+# --- to and from the worker ---------------------------------------------------------------
+
+PARSERS: dict[str, tuple[Callable[[Any], RowsPage[Any]], type]] = {
+    "contacts": (parse_contacts, ContactRow),
+    "invoices": (parse_invoices, InvoiceRecord),
+    "payments": (parse_payments, PaymentRow),
+}
+_encoder = msgspec.msgpack.Encoder()
+
+
+def packed(kind: str, raw: xero_pages.RawPage[Any]) -> bytes:
+    """``PARSERS[kind]`` on a raw page, as MessagePack (in the worker)."""
+    return _encoder.encode(PARSERS[kind][0](raw))
+
+
+@functools.cache
+def _decoder(kind: str) -> msgspec.msgpack.Decoder[RowsPage[Any]]:
+    return msgspec.msgpack.Decoder(RowsPage[PARSERS[kind][1]])
+
+
+def unpacked(kind: str, data: bytes) -> RowsPage[Any]:
+    """What ``packed(kind, raw)`` encoded, as ``PARSERS[kind]`` returns it (in the syncing process)."""
+    return _decoder(kind).decode(data)

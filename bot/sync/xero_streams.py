@@ -10,26 +10,19 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import ARRAY, String, any_, bindparam, delete, func, literal_column, select, update
+from sqlalchemy import ARRAY, String, any_, bindparam, delete, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from bot.domain.events import Event, InvoiceState, invoice_events, payment_event
 from bot.store.mirror import XeroContact, XeroCreditNote, XeroInvoice, XeroInvoiceLine, XeroPayment
-from bot.store.upsert import insert_rows
-from bot.sync import workers
+from bot.store.upsert import insert_rows, update_rows
+from bot.sync import workers, xero_rows
 from bot.sync.engine import Page, Stored
 from bot.sync.failures import RecordFailure
-from bot.sync.xero_rows import (
-    InvoiceRecord,
-    contact_values,
-    invalid_records,
-    latest,
-    parse_contacts,
-    parse_invoices,
-    parse_payments,
-)
+from bot.sync.xero_rows import InvoiceRecord, contact_values, invalid_records, latest
 from integrations.xero import XeroClient, XeroNotFound
 from integrations.xero import pages as xero_pages
 from integrations.xero.models import Contact, CreditNote
@@ -98,9 +91,10 @@ def _full_page(raw: xero_pages.RawPage[Any]) -> bool:
     return raw.raw_count >= PARALLEL_FROM
 
 
-def _rows_pages(entity: str, raws: Iterator[xero_pages.RawPage[Any]], parse: Any) -> Iterator[Page]:
-    """Raw pages parsed by ``parse`` (a ``xero_rows`` function), in the worker when they are full."""
-    for rows in workers.ordered(raws, parse, parallel=_full_page):
+def _rows_pages(entity: str, raws: Iterator[xero_pages.RawPage[Any]]) -> Iterator[Page]:
+    """Raw pages parsed by ``xero_rows.PARSERS[entity]``, in the worker when they are full."""
+    remote = (partial(xero_rows.packed, entity), partial(xero_rows.unpacked, entity))
+    for rows in workers.ordered(raws, xero_rows.PARSERS[entity][0], parallel=_full_page, remote=remote):
         yield Page(rows.items, [RecordFailure(SOURCE, entity, *f) for f in rows.invalid], rows.cursor)
 
 
@@ -110,7 +104,7 @@ class ContactStream(XeroStream):
     def pages(self, cursor: str | None) -> Iterator[Page]:
         raws = (self.xero.raw_pages(CONTACTS, filters={"IDs": self.ids}, includeArchived=True) if self.ids else
                 self.xero.raw_pages(CONTACTS, modified_since=parse_cursor(cursor), includeArchived=True))
-        return _rows_pages(self.entity, raws, parse_contacts)
+        return _rows_pages(self.entity, raws)
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
         rows: list[dict[str, Any]] = list(page.items)
@@ -126,7 +120,7 @@ class ContactStream(XeroStream):
         if new:
             insert_rows(session, XeroContact.__table__, new)
         if changed:
-            session.execute(update(XeroContact), changed)
+            update_rows(session, XeroContact.__table__, changed)
         stored.created, stored.updated = len(new), len(changed)
         return stored
 
@@ -150,7 +144,7 @@ class InvoiceStream(XeroStream):
     def pages(self, cursor: str | None) -> Iterator[Page]:
         raws = (self.xero.raw_pages(INVOICES, filters={"IDs": self.ids}) if self.ids else
                 self.xero.raw_pages(INVOICES, modified_since=parse_cursor(cursor), where=SALES_ONLY))
-        return _rows_pages(self.entity, raws, parse_invoices)
+        return _rows_pages(self.entity, raws)
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
         invoices: list[InvoiceRecord] = list(page.items)
@@ -174,7 +168,7 @@ class InvoiceStream(XeroStream):
                 previous = InvoiceState(before[0], *before[2:]) if before is not None else None
                 stored.events += invoice_events(previous, _state(row))
         if changed:
-            session.execute(update(XeroInvoice), changed)
+            update_rows(session, XeroInvoice.__table__, changed)
             session.execute(delete(XeroInvoiceLine).where(XeroInvoiceLine.invoice_id.in_([r["id"] for r in changed])))
         if new:
             insert_rows(session, XeroInvoice.__table__, new)
@@ -206,7 +200,7 @@ def store_payments(session: Session, rows: Sequence[dict[str, Any]], now: dateti
     if new:
         insert_rows(session, XeroPayment.__table__, new)
     if changed:
-        session.execute(update(XeroPayment), changed)
+        update_rows(session, XeroPayment.__table__, changed)
     return events
 
 
@@ -214,8 +208,7 @@ class PaymentStream(XeroStream):
     entity = "payments"
 
     def pages(self, cursor: str | None) -> Iterator[Page]:
-        return _rows_pages(self.entity, self.xero.raw_pages(PAYMENTS, modified_since=parse_cursor(cursor)),
-                           parse_payments)
+        return _rows_pages(self.entity, self.xero.raw_pages(PAYMENTS, modified_since=parse_cursor(cursor)))
 
     def store(self, session: Session, page: Page, now: datetime) -> Stored:
         rows: list[dict[str, Any]] = list(page.items)
@@ -247,6 +240,6 @@ class CreditNoteStream(XeroStream):
         if new:
             insert_rows(session, XeroCreditNote.__table__, new)
         if changed:
-            session.execute(update(XeroCreditNote), changed)
+            update_rows(session, XeroCreditNote.__table__, changed)
         return Stored(created=len(new), updated=len(changed), synced_ids=[r["id"] for r in rows],
                       cursor=_cursor(notes))
