@@ -29,6 +29,11 @@ sandboxes used 15.5 s of CPU after). At 20,000 invoices, load 2-3: SQLite 7.2 ->
 PostgreSQL 14.3 -> 8.9 s wall (the load decides more than the code); the same code with and
 without the worker: 5.7-5.8 s and 7.2-8.4 s. The "CPU elsewhere" line (sandboxes, worker, load
 average) is printed since bfd3eed.
+
+Issue 5, third round, quiet machine (load ~1), default sizes: SQLite 49.0 s / 4,084 invoices/s
+before (d57a8be), 31.7 s / 6,308 invoices/s after (fb58578; goal met), PostgreSQL after 43.9 s /
+4,558 invoices/s. At 100,000 invoices side by side: 5,105 / 5,027 (daa0474, indexes built at the
+end) -> 6,957 / 7,074 (fb58578, plus compiled updates and msgspec frames from the worker).
 """
 
 from __future__ import annotations
