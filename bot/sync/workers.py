@@ -12,8 +12,11 @@ The worker is ``python -m bot.sync.workers`` with this process's ``sys.path``: a
 that inherits no threads, locks or connections and never imports the caller's main module (which
 multiprocessing's spawn would run again). Requests and answers are pickled frames on its stdin and
 stdout; it reads requests in a thread, so a request is taken while it writes an answer. It is
-started on first use, kept for later syncs, and exits when this process closes its stdin (or dies).
-If it dies mid-pull, the running sync fails like on any other error; the next one starts a new one.
+started on first use and kept for later syncs while they come: one that no pull has used for
+``IDLE_SECONDS`` is stopped (``paidup serve`` needs it for a first pull or a full reconcile, not for
+the small syncs in between), and the next big pull starts another. It also exits when this process
+closes its stdin (or dies). If it dies mid-pull, the running sync fails like on any other error; the
+next one starts a new one.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, TypeVar
 
@@ -36,6 +40,7 @@ R = TypeVar("R")
 
 _HEADER = struct.Struct("!Q")
 PRELOAD = ("bot.sync.xero_rows",)  # imported by the worker before it says it is ready
+IDLE_SECONDS = 300.0  # a worker no pull has used for this long is stopped
 
 
 class WorkerDied(RuntimeError):
@@ -71,11 +76,15 @@ class Worker:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self._process = subprocess.Popen([sys.executable, "-m", "bot.sync.workers", *preload],  # noqa: S603
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        self.busy = threading.Lock()  # one pull at a time uses it
+        self.busy = threading.Lock()  # one pull at a time uses it; held for good once it is retired
         self.sent = 0  # pages sent to it so far
+        self.last_used = time.monotonic()
+        self._closed = threading.Event()
         # Starting takes a second or more (imports); pages are worked on here until it says so.
         self.ready = threading.Event()
         threading.Thread(target=self._await_ready, name="sync-worker-start", daemon=True).start()
+        threading.Thread(target=self._retire_when_idle, args=(IDLE_SECONDS,), name="sync-worker-idle",
+                         daemon=True).start()
 
     def _await_ready(self) -> None:
         try:
@@ -83,6 +92,14 @@ class Worker:
         except Exception:  # noqa: BLE001 - never ready: a pull keeps working on pages itself
             return
         self.ready.set()
+
+    def _retire_when_idle(self, idle: float) -> None:
+        """Stop this worker once no pull has used it for ``idle`` seconds. It keeps ``busy`` held:
+        a pull that still has it from ``worker()`` can't take it, and works on its pages itself."""
+        while not self._closed.wait(max(idle - (time.monotonic() - self.last_used), 0.05)):
+            if time.monotonic() - self.last_used >= idle and self.busy.acquire(blocking=False):
+                _discard(self)
+                return
 
     @property
     def alive(self) -> bool:
@@ -94,6 +111,7 @@ class Worker:
         except (BrokenPipeError, ValueError):
             raise WorkerDied("the sync worker process is gone") from None
         self.sent += 1
+        self.last_used = time.monotonic()
 
     @property
     def pid(self) -> int:
@@ -104,11 +122,13 @@ class Worker:
             ok, value = _read_frame(self._process.stdout)  # type: ignore[arg-type]
         except EOFError:
             raise WorkerDied(f"the sync worker process ended (exit code {self._process.poll()})") from None
+        self.last_used = time.monotonic()
         if not ok:
             raise value
         return value
 
     def close(self, timeout: float = 5.0) -> None:
+        self._closed.set()
         for pipe in (self._process.stdin, self._process.stdout):
             if pipe is not None:
                 with contextlib.suppress(OSError):  # a request still buffered for a worker that is gone
@@ -199,6 +219,7 @@ def ordered(pages: Iterable[T], work: Callable[[T], R], *, parallel: Callable[[T
     finally:
         if chosen is not None:
             _settle(chosen, pending)
+            chosen.last_used = time.monotonic()  # idle from the end of the pull on
             chosen.busy.release()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 import types
 
 import pytest
@@ -70,6 +71,28 @@ def test_a_request_the_worker_cannot_read_is_answered_with_its_error_in_its_plac
     finally:
         del sys.modules[only_here.__name__]
     assert list(workers.ordered([4, 5], square, parallel=lambda n: True)) == [16, 25]
+
+
+def test_a_worker_no_pull_has_used_for_a_while_is_stopped_and_the_next_pull_starts_another(monkeypatch) -> None:
+    workers.shutdown()
+    monkeypatch.setattr(workers, "IDLE_SECONDS", 1.0)
+    try:
+        first = workers.worker()
+        assert first.ready.wait(120), "the worker process did not start"
+        assert list(workers.ordered([2, 4], square, parallel=lambda n: True)) == [4, 16]
+        assert first.sent == 2 and first.alive
+        deadline = time.monotonic() + 30
+        while first.alive and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not first.alive and workers.current_pid() is None  # stopped once idle, and forgotten
+        assert not first.busy.acquire(blocking=False)  # no pull can take it any more
+        assert list(workers.ordered([5, 6], square, parallel=lambda n: True)) == [25, 36]  # here, meanwhile
+        second = workers.worker()
+        assert second is not first and second.ready.wait(120)
+        assert list(workers.ordered([7, 8], square, parallel=lambda n: True)) == [49, 64]
+        assert second.sent == 2
+    finally:
+        workers.shutdown()  # the next tests' worker is started with the usual idle time
 
 
 def _typed(value: object) -> object:

@@ -79,7 +79,10 @@ class SocketModeStub:
         self._send_frame(conn, send_lock, 0x1, json.dumps({"type": "hello", "num_connections": 1}).encode())
         threading.Thread(target=self._pump_outbox, args=(conn, send_lock), daemon=True).start()
         while True:
-            frame = _read_frame(conn)
+            try:
+                frame = _read_frame(conn)
+            except OSError:  # the client went away without a close frame (reset): as good as closed
+                return
             if frame is None or frame[0] == 0x8:
                 return
             opcode, payload = frame
