@@ -109,7 +109,7 @@ UNINVOICED_DEALS = (
            SfOpportunity.close_date, SfOpportunity.has_line_items)
     .where(SfOpportunity.account_id == bindparam("account_id"), SfOpportunity.is_won.is_(True),
            SfOpportunity.is_deleted.is_(False), func.coalesce(SfOpportunity.xero_invoice_number, "") == "")
-    .order_by(SfOpportunity.close_date.desc(), SfOpportunity.id).limit(bindparam("limit")))
+    .order_by(SfOpportunity.close_date.desc().nulls_last(), SfOpportunity.id).limit(bindparam("limit")))
 
 
 @cache

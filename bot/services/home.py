@@ -127,7 +127,7 @@ def _uninvoiced_deals(session: Session, owner_id: str, limit: int = DEALS_SHOWN)
                SfOpportunity.close_date)
         .outerjoin(SfAccount, SfAccount.id == SfOpportunity.account_id)
         .where(*wanted)
-        .order_by(SfOpportunity.close_date.desc(), SfOpportunity.name, SfOpportunity.id)
+        .order_by(SfOpportunity.close_date.desc().nulls_last(), SfOpportunity.name, SfOpportunity.id)
         .limit(limit)).all()
     deals = [UninvoicedDeal(opp_id, name, account, Money(currency, amount) if amount is not None else None, closed)
              for opp_id, name, account, amount, currency, closed in rows]

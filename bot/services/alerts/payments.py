@@ -59,9 +59,10 @@ def paid_invoice(db: Database, invoice_id: str) -> PaidInvoice | None:
         if row is None:
             return None
         number, currency, due, contact_name, account_name, account_owner = row
-        deal_owner = s.scalar(select(SfOpportunity.owner_id).where(
-            SfOpportunity.xero_invoice_number == number, SfOpportunity.is_deleted.is_(False))
-            .order_by(SfOpportunity.close_date.desc())) if number else None
+        deal_owner = s.scalar(select(SfOpportunity.owner_id).where(  # the reports' rule (figures._deal_owner)
+            SfOpportunity.xero_invoice_number == number, SfOpportunity.is_deleted.is_(False),
+            SfOpportunity.owner_id.is_not(None))
+            .order_by(SfOpportunity.close_date.desc().nulls_last(), SfOpportunity.id.desc())) if number else None
         url = invoice_deep_link(organisation_short_code(s), invoice_id)
     return PaidInvoice(invoice_id, number, account_name or contact_name or "", currency, due,
                        deal_owner or account_owner, url)

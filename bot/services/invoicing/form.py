@@ -81,7 +81,8 @@ def uninvoiced(session: Session, owner_id: str | None, query: str,
     rows = session.execute(
         select(SfOpportunity.id, SfOpportunity.name, SfOpportunity.amount, SfOpportunity.currency)
         .outerjoin(SfAccount, SfAccount.id == SfOpportunity.account_id).where(*wanted)
-        .order_by(SfOpportunity.close_date.desc(), SfOpportunity.name, SfOpportunity.id).limit(limit)).all()
+        .order_by(SfOpportunity.close_date.desc().nulls_last(), SfOpportunity.name, SfOpportunity.id)
+        .limit(limit)).all()
     return [OpportunityOption(opp_id, option_label(name, amount, currency)) for opp_id, name, amount, currency in rows]
 
 

@@ -147,14 +147,15 @@ def _user(owner: Any) -> ColumnElement[str | None]:
 
 def _deal_owner() -> Select[Any]:
     """(invoice number, owner) of the opportunity invoiced with it: of those with an owner, the latest close
-    date wins (then the highest id). Each opportunity checks it is its number's one with a backward walk of
-    ``ix_sf_opportunities_invoice_owner`` (number, close date, id): no sort of every deal."""
+    date wins (one without a close date only when none has one; then the highest id), on both databases.
+    Each opportunity checks it is its number's one with a backward walk of ``ix_sf_opportunities_invoice_owner``
+    (number, close date, id): no sort of every deal."""
     opp, later = SfOpportunity.__table__, SfOpportunity.__table__.alias("later")
     named = (opp.c.xero_invoice_number.is_not(None), opp.c.is_deleted.is_(False), opp.c.owner_id.is_not(None))
     first = (select(later.c.id)
              .where(later.c.xero_invoice_number == opp.c.xero_invoice_number, later.c.is_deleted.is_(False),
                     later.c.owner_id.is_not(None))
-             .order_by(later.c.close_date.desc(), later.c.id.desc()).limit(1).scalar_subquery())
+             .order_by(later.c.close_date.desc().nulls_last(), later.c.id.desc()).limit(1).scalar_subquery())
     return select(opp.c.xero_invoice_number, _user(opp.c.owner_id)).where(*named, opp.c.id == first)
 
 

@@ -12,10 +12,10 @@ from sqlalchemy import insert, update
 from bot.config import AppConfig
 from bot.services.reports import PeriodError, ReportService, resolve_period
 from bot.services.reports.service import CurrencyFigures, Report
-from bot.store.mirror import XeroInvoice, XeroPayment
+from bot.store.mirror import SfOpportunity, XeroInvoice, XeroPayment
 from bot.store.session import Database
 
-from .reports_data import C_BETA, NOW, RITA, SAM, _invoice, seed
+from .reports_data import ACME, C_BETA, NOW, RITA, SAM, _invoice, seed
 
 D = Decimal
 
@@ -112,6 +112,19 @@ def test_unrated_invoices_and_payments_are_counted_for_every_owner(db: Database)
     assert base is not None
     assert (base.unrated_invoices, base.unrated_currencies) == (3, ("USD",))  # INV-2, INV-10 and the payment
     assert base.invoiced == D("1700.00") and base.receivable == D("4750.00")  # GBP 2750 + EUR 2300 / 1.15
+
+
+def test_a_deal_without_a_close_date_loses_the_invoice_to_a_dated_one_on_both_databases(db: Database) -> None:
+    seed(db)
+    with db.engine.begin() as c:  # INV-1 is named by Rita's O1 (closed 3 Oct) and now by an undated deal of Sam's
+        c.execute(insert(SfOpportunity.__table__), [{
+            "id": "006000000000000O99", "name": "Deal O99", "account_id": ACME, "owner_id": SAM, "stage": "Closed Won",
+            "is_closed": True, "is_won": True, "close_date": None, "amount": D("1200.00"), "currency": "GBP",
+            "xero_invoice_number": "INV-1", "is_deleted": False}])
+    owners = {o.name: o for o in ReportService(db, config(), clock=lambda: NOW).build("all", "last month").owners}
+    rita_gbp = {line.currency: line for line in owners["Rita Rep"].lines}["GBP"]
+    assert rita_gbp.receivable == D("1650.00")  # INV-1 stays Rita's: 1200 + INV-9's 450
+    assert "GBP" not in {line.currency for line in owners["Sam Seller"].lines if line.receivable}
 
 
 def test_this_month_is_november_in_berlin_and_october_in_utc(db: Database) -> None:
