@@ -310,8 +310,15 @@ class Paidup:
 
     @cached_property
     def weekly_report(self) -> WeeklyReport:
-        """reports.scope for reports.period to reports.channel, once a week (scheduler: bot.jobs.report_jobs)."""
-        return WeeklyReport(self.reports, lambda: SlackReportPoster(self.alert_delivery.client, self.reports.clock))
+        """reports.scope for reports.period, once a week (scheduler: bot.jobs.report_jobs), to reports.channel;
+        to teams.reports_conversation when the bot is set up for Teams only."""
+        if self.teams_only:
+            from handlers.teams.report import TeamsReportPoster
+
+            return WeeklyReport(self.reports, lambda: TeamsReportPoster(self.teams_sender, self.reports.clock),
+                                self.config.teams.reports_conversation, "teams.reports_conversation")
+        return WeeklyReport(self.reports, lambda: SlackReportPoster(self.alert_delivery.client, self.reports.clock),
+                            self.config.reports.channel, "reports.channel")
 
     def payment_notices_now(self) -> None:
         """After a webhook fetch stored changes: tell owners and watchers of new payments at once."""

@@ -296,10 +296,11 @@ def report() -> None:
 @clean_errors
 def report_weekly(obj: Context, scope: str | None, period: str | None) -> None:
     """Post the weekly report now, as the scheduler would: the figures to reports.channel, the charts
-    in its thread. It counts as this week's: a week already posted is not posted again.
+    in its thread (a bot set up for Teams only: to teams.reports_conversation, each chart a message
+    after the card). It counts as this week's: a week already posted is not posted again.
 
     Exit 0 when it ran (posted, already posted this week, or another process is posting it), 1 when
-    Slack refused the post (the next run tries again), 2 when it could not run (configuration).
+    the chat refused the post (the next run tries again), 2 when it could not run (configuration).
     """
     from bot.app import Paidup
 
@@ -321,30 +322,36 @@ def _weekly_report(paidup: Any, scope: str | None, period: str | None) -> tuple[
 
     from bot.services.reports import ReportService, resolve_period
     from bot.services.reports.weekly import WeeklyReport
+    from integrations.teams.errors import TeamsApiError
 
     settings = paidup.config.reports
-    if settings.channel is None:
-        raise ConfigError("reports.channel is not set in app.yml: the weekly report has no channel to go to "
-                          "(see README: Reports)")
-    paidup.alert_delivery  # noqa: B018 - without SLACK_BOT_TOKEN: a ConfigError now, before the week is claimed
     weekly = paidup.weekly_report
+    if weekly.channel is None:
+        raise ConfigError(f"{weekly.setting} is not set in app.yml: the weekly report has no channel to go to "
+                          "(see README: Reports)")
+    # without the chat's credentials: a ConfigError now, before the week is claimed
+    paidup.teams_sender if paidup.teams_only else paidup.alert_delivery  # noqa: B018
     if scope or period:
         settings = settings.model_copy(update={"scope": scope or settings.scope, "period": period or settings.period})
         reports = ReportService(paidup.db, paidup.config.model_copy(update={"reports": settings}), paidup.reports.clock)
-        weekly = WeeklyReport(reports, weekly.poster)
+        weekly = WeeklyReport(reports, weekly.poster, weekly.channel, weekly.setting)
     subject = "the sales team" if settings.scope == "team" else "everyone"
-    what = f"{subject}, {resolve_period(settings.period, weekly.reports.today()).label}, to {settings.channel}"
+    what = f"{subject}, {resolve_period(settings.period, weekly.reports.today()).label}, to {weekly.channel}"
     try:
         outcome = weekly.run()
     except Exception as exc:  # the post failed; the alert log keeps the week for the next run
         logging.getLogger(__name__).warning("reports.weekly.failed", exc_info=True)
-        said = exc.response.get("error") if isinstance(exc, SlackApiError) else None
-        error = f"Slack said {said}" if said else type(exc).__name__
+        if isinstance(exc, SlackApiError) and exc.response.get("error"):
+            error = f"Slack said {exc.response.get('error')}"
+        elif isinstance(exc, TeamsApiError):
+            error = f"Teams said HTTP {exc.status}{f' {exc.code}' if exc.code else ''}"
+        else:
+            error = type(exc).__name__
         return f"failed: the weekly report ({what}): {error}; the next run tries again", True
     lines = {"posted": f"posted: the weekly report for {outcome.week} ({what})",
              "already_posted": f"skipped: the weekly report for {outcome.week} was posted already ({what})",
              "busy": "skipped: another process is posting the weekly report right now",
-             "not_configured": "skipped: reports.channel is not set"}
+             "not_configured": f"skipped: {weekly.setting} is not set"}
     return lines[outcome.status], False
 
 

@@ -153,6 +153,7 @@ class TeamsConfig(Section):
     finance_conversation: TeamsConversationId | None = None
     alerts_conversation: TeamsConversationId | None = None
     ops_conversation: TeamsConversationId | None = None
+    reports_conversation: TeamsConversationId | None = None  # the weekly report of a Teams-only bot; None: none
     approvers: list[TeamsApprover] = Field(default_factory=list)
     report_managers: list[TeamsApprover] = Field(default_factory=list)  # may see team and all reports, as approvers may
     developer_name: str = Field(default="Paidup", min_length=1, max_length=32)

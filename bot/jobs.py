@@ -84,9 +84,10 @@ def alert_jobs(config: AppConfig, alerts: AlertService) -> list[tuple[str, Calla
 
 
 def report_jobs(config: AppConfig, weekly: WeeklyReport) -> list[tuple[str, Callable[[], None], object]]:
-    """The weekly report on ``reports.cron`` in the reports' zone, when ``reports.channel`` is set;
-    its lease and alert-log claim make it post once a week across processes."""
-    if config.reports.channel is None:
+    """The weekly report on ``reports.cron`` in the reports' zone, when its channel is set
+    (``reports.channel``, or ``teams.reports_conversation`` for a bot set up for Teams only); its
+    lease and alert-log claim make it post once a week across processes."""
+    if weekly.channel is None:
         return []
     zone = config.reports.zone(config.alerts)
     return [("reports-weekly", _guarded("reports-weekly", weekly.run), cron_trigger(config.reports.cron, zone))]

@@ -1,6 +1,7 @@
 """`paidup report weekly` as a person runs it: the installed command in a subprocess, on a database
 holding the hand-checked report mirror (``tests/bot/services/reports_data``), posting through the Slack
-stand-in over loopback: exit codes 0/1/2, what it prints, what the channel shows, once per week."""
+stand-in over loopback (and the Teams one, for a bot set up for Teams only): exit codes 0/1/2, what it
+prints, what the channel shows, once per week."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.services.reports import ReportService, resolve_period
 from bot.store.session import Database
 from integrations.loopback import LoopbackServer
 from integrations.slack_sandbox import DEFAULT_BOT_TOKEN, SlackState, create_slack_sandbox
+from integrations.teams_sandbox import DEFAULT_APP_ID, DEFAULT_APP_PASSWORD, DEFAULT_TENANT_ID, create_teams_sandbox
 from tests.bot.services.reports_data import seed
 from tests.conftest import ROOT
 
@@ -114,3 +116,29 @@ def test_what_it_needs_is_said_with_exit_2(slack: tuple[SlackState, str], workdi
     assert "Traceback" not in no_channel.stderr and posts(state) == []
     bad = run("report", "weekly", "--period", "2026-10", cwd=workdir, env=paidup_env)
     assert bad.returncode == 2 and "Invalid value for '--period'" in bad.stderr
+
+
+def test_a_teams_only_bot_posts_it_to_teams_reports_conversation(db: Database, workdir: Path) -> None:
+    conversation = "19:weekly0001@thread.tacv2"
+    state, app = create_teams_sandbox()
+    with LoopbackServer(app) as server:
+        state.join(conversation, state.add_user("Fiona Finance", "fiona@paidup.example"))
+        seed(db)
+        raw = yaml.safe_load((workdir / "app.yml").read_text(encoding="utf-8"))
+        raw["teams"] |= {"service_url": server.url + "/"}
+        (workdir / "app.yml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+        env = {"DATABASE_URL": db.engine.url.render_as_string(hide_password=False), "TEAMS_APP_ID": DEFAULT_APP_ID,
+               "TEAMS_APP_PASSWORD": DEFAULT_APP_PASSWORD, "TEAMS_TENANT_ID": DEFAULT_TENANT_ID,
+               "TEAMS_LOGIN_URL": server.url, "PAIDUP_CONFIG": str(workdir / "app.yml")}
+        unset = run("report", "weekly", cwd=workdir, env=env)
+        assert unset.returncode == 2 and "teams.reports_conversation is not set in app.yml" in unset.stderr
+        raw["teams"] |= {"reports_conversation": conversation}
+        (workdir / "app.yml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+        posted = run("report", "weekly", cwd=workdir, env=env)
+        assert posted.returncode == 0, posted.stderr
+        year, week, _ = reports_today(db, workdir).today().isocalendar()
+        assert posted.stdout.startswith(f"posted: the weekly report for {year}-W{week:02d} (everyone, ")
+        assert posted.stdout.strip().endswith(f"to {conversation})")
+        card, *charts = state.in_conversation(conversation)
+        assert card.cards[0]["body"][0]["text"].startswith("Report for everyone: ")
+        assert {c.images[0][0] for c in charts} == CHARTS

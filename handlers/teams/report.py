@@ -10,20 +10,32 @@ holds Slack user ids, so it names nobody in Teams.)
 
 Teams has no messages only the asker sees: the answer goes to the conversation it was asked in
 (an @mention in a channel is answered in that channel, as every other Teams answer is).
+
+``TeamsReportPoster`` posts the weekly report of a bot set up for Teams only to
+``teams.reports_conversation``: the same card, then each chart as a message of its own.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from bot.domain.intents import ReportIntent
+from bot.services.alerts.port import MessageRef
 from bot.services.people import PeopleService, UserMapping
-from bot.services.reports import PeriodError, ReportService
-from bot.services.reports.charts import report_charts
+from bot.services.reports import PeriodError, Report, ReportService
+from bot.services.reports.charts import Chart, report_charts
 from handlers.slack.answers.overdue import UNMAPPED
 from handlers.slack.questions import Question
 from handlers.teams.cards.common import CardReply
 from handlers.teams.cards.report import report_reply
+from handlers.teams.proactive import ProactiveSender
 from handlers.teams.turn import Turn
+from integrations.teams.errors import TeamsError
 
+log = logging.getLogger(__name__)
 SERVICE = "reports"  # the Paidup property: the report service (its approver check is re-composed here)
 USAGE = "“report [me|team|all] [this month|last month|quarter|YYYY-MM]”, e.g. “report team 2026-10”"
 REFUSED = ("Team and company reports are for the approvers and report managers named in app.yml "
@@ -67,3 +79,23 @@ def answer_report(turn: Turn, service: object, question: Question) -> CardReply:
     except PeriodError as error:
         return CardReply(f"{error}. Ask like this: {USAGE}")
     return report_reply(report, reports.clock(), report_charts(report))
+
+
+@dataclass(frozen=True)
+class TeamsReportPoster:
+    """The weekly report in a Teams conversation (``ReportPoster``). Once the card is posted the week
+    counts as posted: a chart Teams refuses is logged and left out, so the next run does not post
+    the card a second time."""
+
+    sender: ProactiveSender
+    clock: Callable[[], datetime]
+
+    def post_report(self, channel: str, report: Report, charts: list[Chart]) -> MessageRef:
+        reply = report_reply(report, self.clock(), charts)
+        posted = self.sender.to_conversation(channel, reply)
+        for picture in reply.then:
+            try:
+                self.sender.to_conversation(channel, picture)
+            except TeamsError:  # the figures are posted; a chart is not worth a second card
+                log.warning("reports.weekly.chart_not_posted", exc_info=True, extra={"conversation": channel})
+        return MessageRef(posted.conversation, posted.activity_id)

@@ -181,6 +181,50 @@ def test_a_chart_teams_refuses_leaves_the_card_and_says_so(reporting: RunningTea
     assert notice.activity["text"].startswith("I couldn't send the rest of this answer") and notice.images == []
 
 
+REPORTS_CONVERSATION = "19:weekly0001@thread.tacv2"
+
+
+def test_a_teams_only_bot_posts_the_weekly_report_once_to_its_conversation(teams: RunningTeams,
+                                                                           db: Database) -> None:
+    seed(db)
+    raw = berlin_config().model_dump()
+    raw["reports"] |= {"channel": None, "scope": "all", "period": "last month"}
+    raw["teams"] |= {"service_url": teams.url + "/", "reports_conversation": REPORTS_CONVERSATION}
+    paidup = Paidup(teams_settings(teams), AppConfig.model_validate(raw), db=db)
+    paidup.__dict__["reports"] = ReportService(db, paidup.config, clock=lambda: NOW)
+    assert paidup.teams_only
+    teams.state.join(REPORTS_CONVERSATION, teams.state.add_user("Fiona Finance", APPROVER_EMAIL))
+    weekly = paidup.weekly_report
+    assert (weekly.channel, weekly.setting) == (REPORTS_CONVERSATION, "teams.reports_conversation")
+    first, second = weekly.run(), weekly.run()
+    assert (first.status, first.week, second.status) == ("posted", "2026-W44", "already_posted")
+    assert first.ref is not None and first.ref.channel == REPORTS_CONVERSATION
+    card_message, *charts = teams.state.in_conversation(REPORTS_CONVERSATION)
+    assert card_message.cards[0]["body"][0]["text"] == "Report for everyone: October 2026"
+    assert lines(card_message.cards[0])[-1].endswith("Charts in the next messages.")
+    assert [c.images[0][0] for c in charts] == ["receivables-aging.png", "invoiced-vs-collected.png"]
+    # another process on the same database finds the week posted
+    again = Paidup(paidup.settings, paidup.config, db=db)
+    again.__dict__["reports"] = paidup.reports
+    assert again.weekly_report.run().status == "already_posted"
+    assert len(teams.state.in_conversation(REPORTS_CONVERSATION)) == 3
+
+
+def test_a_chart_refused_in_the_weekly_report_leaves_the_week_posted(teams: RunningTeams, db: Database) -> None:
+    seed(db)
+    raw = berlin_config().model_dump()
+    raw["reports"] |= {"scope": "all", "period": "last month"}
+    raw["teams"] |= {"service_url": teams.url + "/", "reports_conversation": REPORTS_CONVERSATION}
+    paidup = Paidup(teams_settings(teams), AppConfig.model_validate(raw), db=db)
+    paidup.__dict__["reports"] = ReportService(db, paidup.config, clock=lambda: NOW)
+    teams.state.join(REPORTS_CONVERSATION, teams.state.add_user("Fiona Finance", APPROVER_EMAIL))
+    teams.state.fail_next["POST image"] = 413
+    assert paidup.weekly_report.run().status == "posted"
+    posted = teams.state.in_conversation(REPORTS_CONVERSATION)
+    assert posted[0].cards and [p.images[0][0] for p in posted[1:]] == ["invoiced-vs-collected.png"]
+    assert paidup.weekly_report.run().status == "already_posted"  # no second card for the chart left out
+
+
 def test_help_lists_the_report(reporting: RunningTeamsBot, rita: TeamsUser) -> None:
     [help_message] = reporting.replies(rita, "help")
     titles = [f["title"] for f in help_message.cards[0]["body"][1]["facts"]]
