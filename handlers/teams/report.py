@@ -33,7 +33,6 @@ from handlers.teams.cards.common import CardReply
 from handlers.teams.cards.report import report_reply
 from handlers.teams.proactive import ProactiveSender
 from handlers.teams.turn import Turn
-from integrations.teams.errors import TeamsError
 
 log = logging.getLogger(__name__)
 SERVICE = "reports"  # the Paidup property: the report service (its approver check is re-composed here)
@@ -96,6 +95,6 @@ class TeamsReportPoster:
         for picture in reply.then:
             try:
                 self.sender.to_conversation(channel, picture)
-            except TeamsError:  # the figures are posted; a chart is not worth a second card
+            except Exception:  # the figures are posted: a chart is not worth a second card
                 log.warning("reports.weekly.chart_not_posted", exc_info=True, extra={"conversation": channel})
         return MessageRef(posted.conversation, posted.activity_id)
