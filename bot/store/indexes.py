@@ -44,22 +44,24 @@ def _empty(connection: Connection, table: Table) -> bool:
 
 
 def _build(db: Database, tables: Sequence[Table]) -> list[str]:
-    built: list[str] = []
+    """Create the secondary indexes of ``tables`` that are missing; their names."""
     with db.engine.begin() as connection:
+        missing: list[Index] = []
+        for table in tables:
+            present = _present(connection, table)
+            missing += [index for index in secondary(table) if index.name not in present]
+        if not missing:
+            return []
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # SQLite sorts an index's keys in memory up to cache_size, then in temporary files
             connection.exec_driver_sql(f"PRAGMA cache_size=-{SORT_MEMORY_KIB}")
         try:
-            for table in tables:
-                present = _present(connection, table)
-                for index in secondary(table):
-                    if index.name not in present:
-                        index.create(connection)
-                        built.append(str(index.name))
+            for index in missing:
+                index.create(connection)
         finally:
             if sqlite:
                 connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-    return built
+    return [str(index.name) for index in missing]
 
 
 def ensure(db: Database, tables: Sequence[Table]) -> list[str]:

@@ -212,9 +212,9 @@ class SyncEngine:
         try:
             with self.db.lease(f"sync:{source}", ttl=LEASE_TTL, wait=wait) as token:
                 tables = self.bulk_tables.get(source, ())
-                indexes.ensure(self.db, tables)  # a pull that died with its indexes dropped left them so
                 run_id = self._start(source, kind, started)
                 try:
+                    indexes.ensure(self.db, tables)  # a pull that died with its indexes dropped left them so
                     deferred = indexes.Deferred(self.db, tables if kind == "full" else ())
                     try:
                         for stream in streams:
