@@ -117,6 +117,9 @@ class InvoiceForm:
     totals: Totals
     draft_id: int | None = None  # set when the form edits an existing draft
     notes: list[str] = field(default_factory=list)
+    # the due date when it is the one the contact's terms give (it then follows the contact and the
+    # invoice date: InvoicingService.follow_terms); None when someone chose another
+    derived_due: date | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -226,7 +226,8 @@ class InvoicingService:
             opportunity=forms.opportunity_summary(s, opp), input=entered, contacts=contacts,
             new_contact=forms.new_contact_details(account), currencies=forms.currency_choices(s, entered.currency),
             accounts=forms.account_choices(s, self.config), tax_rates=forms.tax_choices(s),
-            line_amount_types=self.line_amount_types, totals=self._price(s, entered), draft_id=draft_id, notes=notes)
+            line_amount_types=self.line_amount_types, totals=self._price(s, entered), draft_id=draft_id, notes=notes,
+            derived_due=self._derived_due(s, entered))
 
     def price(self, entered: InvoiceInput) -> Totals:
         """The live total of what is in the form now."""
@@ -238,8 +239,28 @@ class InvoicingService:
 
     def due_date_for(self, contact_id: str, issued: date) -> date:
         with self.db.session() as s:
-            contact = s.get(XeroContact, contact_id) if contact_id and contact_id != NEW_CONTACT else None
-            return forms.due_date(issued, contact, self.config.xero.due_days)
+            return self._due_date_for(s, contact_id, issued)
+
+    def _due_date_for(self, s: Session, contact_id: str, issued: date) -> date:
+        contact = s.get(XeroContact, contact_id) if contact_id and contact_id != NEW_CONTACT else None
+        return forms.due_date(issued, contact, self.config.xero.due_days)
+
+    def _derived_due(self, s: Session, entered: InvoiceInput) -> date | None:
+        if entered.due_date is None or entered.invoice_date is None:
+            return None
+        derived = self._due_date_for(s, entered.contact, entered.invoice_date)
+        return derived if derived == entered.due_date else None
+
+    def follow_terms(self, entered: InvoiceInput, derived: date | None) -> tuple[InvoiceInput, date | None]:
+        """The due date follows the contact's payment terms (else ``xero.due_days``) from the invoice
+        date for as long as the person leaves it as Paidup set it: when the entered due date is still
+        ``derived`` (what the form showed), it is worked out again for the contact and invoice date
+        entered now. Returns the input (with that due date) and the date to remember as derived; None
+        once the person chose their own, which is then never overridden."""
+        if derived is None or entered.due_date != derived or entered.invoice_date is None:
+            return entered, None
+        due = self.due_date_for(entered.contact, entered.invoice_date)
+        return replace(entered, due_date=due), due
 
     def validate(self, entered: InvoiceInput) -> list[FieldError]:
         with self.db.session() as s:

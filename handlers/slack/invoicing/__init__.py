@@ -24,6 +24,9 @@ def register(app: App, services: SlackServices) -> None:
     app.view(ids.FORM_VIEW)(form_listeners.submitted(services))
     app.view(ids.REJECT_VIEW)(approval_listeners.reject_reason(services))
     app.action(RECALCULATE)(form_listeners.recalculate(services))
+    # the contact and the invoice date: the due date follows them until the person changes it
+    app.action({"block_id": ids.CONTACT_BLOCK, "action_id": ids.CONTACT_ACTION})(form_listeners.recalculate(services))
+    app.action({"block_id": ids.DATE_BLOCK, "action_id": ids.DATE_ACTION})(form_listeners.recalculate(services))
     app.action(ids.ADD_LINE_ACTION)(form_listeners.add_line(services))
     app.action(re.compile(f"^{ids.REMOVE_LINE_ACTION}_"))(form_listeners.remove_line(services))
     app.action(ids.APPROVE_ACTION)(approval_listeners.approve(services))

@@ -40,8 +40,14 @@ def _form_again(service: InvoicingService, meta: FormMeta, user_id: str, client:
 
 def redraw(service: InvoicingService, body: dict[str, Any], client: WebClient, meta: FormMeta,
            entered: InvoiceInput) -> None:
-    """The form again with what was entered and its total now (views.update with the view's hash)."""
+    """The form again with what was entered and its total now (views.update with the view's hash). A
+    due date the person left as Paidup set it follows the contact and invoice date entered now: shown
+    in a due date block of a new id when it changes (Slack would keep the old value under the old one)."""
     view = body["view"]
+    followed, meta.due = service.follow_terms(entered, meta.due)
+    if followed.due_date != entered.due_date:
+        meta.due_version += 1
+    entered = followed
     outcome = _form_again(service, meta, user_of(body), client)
     if outcome.form is None:
         client.views_update(view_id=view["id"], view=message_view("Create an invoice", outcome.message or ""))
@@ -105,6 +111,7 @@ def errors_by_block(errors: list[FieldError], meta: FormMeta) -> dict[str, str]:
     shown: dict[str, str] = {}
     for error in errors:
         block = ids.form_field_block(error.field) or (first_line if error.field == "lines" else ids.CONTACT_BLOCK)
+        block = ids.due_block(meta.due_version) if block == ids.DUE_BLOCK else block
         shown[block] = f"{shown[block]} {error.message}" if block in shown else error.message
     return {block: message[:2000] for block, message in shown.items()}
 

@@ -38,6 +38,13 @@ OPEN_IN_XERO_ACTION = "invoice_open_xero"
 REASON_BLOCK, REASON_ACTION = "reject_reason", "reason"
 
 
+def due_block(version: int) -> str:
+    """The due date's block: ``invoice_due_date``, and a new id each time Paidup sets the date again
+    (the contact or invoice date changed while the person had left it as Paidup set it): Slack keeps
+    an input's entered value across ``views.update`` while its block id stays, initial date or not."""
+    return DUE_BLOCK if version == 0 else f"{DUE_BLOCK}_{version}"
+
+
 def line_block(key: str, field: str) -> str:
     return f"line_{key}_{field}"
 

@@ -89,7 +89,7 @@ def form_or_message(service: InvoicingService, lookup: ProfileLookup, user_id: s
 
 def meta_for(form: InvoiceForm, mode: str, draft_id: int | None, channel: str | None) -> FormMeta:
     return FormMeta(mode, form.opportunity.id, draft_id, [(line.key, line.item_code) for line in form.input.lines],
-                    len(form.input.lines) + 1, channel)
+                    len(form.input.lines) + 1, channel, form.derived_due)
 
 
 def open_modal(client: WebClient, trigger_id: str, view: dict[str, Any]) -> None:

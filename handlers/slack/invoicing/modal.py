@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -44,10 +45,13 @@ class FormMeta:
     lines: list[tuple[str, str | None]] = field(default_factory=list)  # (key, Xero item code)
     next_key: int = 1
     channel: str | None = None  # where the person started (for a message afterwards)
+    due: date | None = None  # the due date as Paidup set it from the contact's terms; None: the person chose
+    due_version: int = 0  # which due date block the view shows (ids.due_block)
 
     def dump(self) -> str:
         return json.dumps({"m": self.mode, "o": self.opportunity_id, "d": self.draft_id,
-                           "l": [[k, i] for k, i in self.lines], "n": self.next_key, "c": self.channel},
+                           "l": [[k, i] for k, i in self.lines], "n": self.next_key, "c": self.channel,
+                           "u": self.due.isoformat() if self.due else None, "v": self.due_version},
                           separators=(",", ":"))
 
     @classmethod
@@ -56,7 +60,8 @@ class FormMeta:
             data = json.loads(raw or "")
             return cls(str(data["m"]), str(data["o"]), int(data["d"]) if data.get("d") is not None else None,
                        [(str(k), str(i) if i else None) for k, i in data.get("l") or []], int(data.get("n") or 1),
-                       data.get("c"))
+                       data.get("c"), date.fromisoformat(data["u"]) if data.get("u") else None,
+                       int(data.get("v") or 0))
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -193,7 +198,7 @@ def form_view(form: InvoiceForm, meta: FormMeta, entered: InvoiceInput | None = 
     contacts = [Choice(c.value, c.label) for c in form.contacts]
     blocks.append(_input(ids.CONTACT_BLOCK, "Xero contact",
                          _select(ids.CONTACT_ACTION, contacts, data.contact, "Choose the contact to invoice"),
-                         hint=contact_hint))
+                         hint=contact_hint, dispatch=True))
     blocks.append(_input(ids.CURRENCY_BLOCK, "Currency",
                          _select(ids.CURRENCY_ACTION, form.currencies, data.currency, "Currency")))
     date_el: dict[str, Any] = {"type": "datepicker", "action_id": ids.DATE_ACTION}
@@ -202,9 +207,10 @@ def form_view(form: InvoiceForm, meta: FormMeta, entered: InvoiceInput | None = 
     due_el: dict[str, Any] = {"type": "datepicker", "action_id": ids.DUE_ACTION}
     if data.due_date:
         due_el["initial_date"] = data.due_date.isoformat()
-    blocks.append(_input(ids.DATE_BLOCK, "Invoice date", date_el))
-    blocks.append(_input(ids.DUE_BLOCK, "Due date", due_el,
-                         hint="From the contact's payment terms in Xero, else xero.due_days in app.yml."))
+    blocks.append(_input(ids.DATE_BLOCK, "Invoice date", date_el, dispatch=True))
+    blocks.append(_input(ids.due_block(meta.due_version), "Due date", due_el,
+                         hint="From the contact's payment terms in Xero (else xero.due_days in app.yml); it follows "
+                              "the contact and the invoice date until you change it."))
     blocks.append(_input(ids.REFERENCE_BLOCK, "Reference",
                          {"type": "plain_text_input", "action_id": ids.REFERENCE_ACTION, "max_length": 255,
                           "initial_value": data.reference[:255]}, optional=True))

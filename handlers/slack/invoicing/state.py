@@ -62,5 +62,5 @@ def entered_input(view: dict[str, Any], meta: FormMeta) -> InvoiceInput:
         opportunity_id=meta.opportunity_id, contact=_selected(values, ids.CONTACT_BLOCK, ids.CONTACT_ACTION),
         currency=_selected(values, ids.CURRENCY_BLOCK, ids.CURRENCY_ACTION),
         invoice_date=_date(values, ids.DATE_BLOCK, ids.DATE_ACTION),
-        due_date=_date(values, ids.DUE_BLOCK, ids.DUE_ACTION),
+        due_date=_date(values, ids.due_block(meta.due_version), ids.DUE_ACTION),
         reference=_text(values, ids.REFERENCE_BLOCK, ids.REFERENCE_ACTION).strip(), lines=lines)

@@ -100,7 +100,7 @@ def open_form(turn: Turn, data: Mapping[str, Any]) -> dict[str, Any]:
     mode = {NEW_TASK: "new", EDIT_TASK: "edit", RESUBMIT_TASK: "resubmit"}[task]
     source = form.draft_id if mode == "edit" else data.get("draft") if mode == "resubmit" else None
     meta = FormMeta(mode, form.opportunity.id, uuid.uuid4().hex, source if isinstance(source, int) else None,
-                    [(line.key, line.item_code) for line in form.input.lines])
+                    [(line.key, line.item_code) for line in form.input.lines], form.derived_due)
     return dialog(f"Invoice {form.opportunity.name}", form_card(form, meta))
 
 
@@ -113,7 +113,8 @@ def submit_form(turn: Turn, data: Mapping[str, Any]) -> dict[str, Any]:
     task = data.get("task")
     if task in (PRICE_TASK, ADD_LINE_TASK, REMOVE_LINE_TASK):
         meta, entered = _reshaped(service, meta, entered, task, data.get("remove"))
-        return _again(turn, service, meta, entered, [])
+        entered, due = service.follow_terms(entered, meta.due)  # the due date follows contact and date if left alone
+        return _again(turn, service, replace(meta, due=due), entered, [])
     known_sender(turn, service)
     if meta.mode == "edit" and meta.draft_id is not None:
         decision = service.edit(meta.draft_id, turn.user_key, entered)

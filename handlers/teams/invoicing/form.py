@@ -4,7 +4,7 @@ not parse is kept as None, so the service's validation says what to fix, next to
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,13 +41,15 @@ class FormMeta:
     submission: str  # one per opened dialog: the same submission twice makes one draft
     draft_id: int | None = None
     lines: list[tuple[str, str | None]] = field(default_factory=list)  # (key, Xero item code)
+    due: date | None = None  # the due date as Paidup set it from the contact's terms; None: the person chose
 
     def data(self, task: str, **more: Any) -> dict[str, Any]:
         return {"task": task, "mode": self.mode, "opportunity": self.opportunity_id, "submission": self.submission,
-                "draft": self.draft_id, "lines": [[k, i] for k, i in self.lines], **more}
+                "draft": self.draft_id, "lines": [[k, i] for k, i in self.lines],
+                "due": self.due.isoformat() if self.due else None, **more}
 
     def with_lines(self, lines: list[tuple[str, str | None]]) -> FormMeta:
-        return FormMeta(self.mode, self.opportunity_id, self.submission, self.draft_id, lines)
+        return replace(self, lines=lines)
 
     def new_key(self) -> str:
         used = {key for key, _ in self.lines}
@@ -58,8 +60,10 @@ class FormMeta:
         try:
             lines = [(str(k), str(i) if i else None) for k, i in (data.get("lines") or [])[:MAX_LINES]]
             draft = data.get("draft")
+            due = data.get("due")
             return cls(str(data["mode"]), str(data["opportunity"]), str(data["submission"])[:100],
-                       int(draft) if draft is not None else None, lines)
+                       int(draft) if draft is not None else None, lines,
+                       date.fromisoformat(due) if isinstance(due, str) and due else None)
         except (KeyError, TypeError, ValueError):
             return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from decimal import Decimal
 
 from integrations import demo_data as demo
@@ -181,6 +182,23 @@ def test_two_approvers_at_once_make_one_approval(invoicing: InvoicingWorld) -> N
     assert sum("already approved by" in s or "being approved" in s for s in shown) == 1, shown
     [created] = xero_invoices(invoicing.world, ACME_EXPANSION.name)
     assert created["Status"] == "AUTHORISED" and drafts(invoicing.bot)[0].status == "approved"  # type: ignore[arg-type]
+
+
+def test_the_due_date_follows_the_invoice_date_until_the_person_sets_it(invoicing: InvoicingWorld) -> None:  # noqa: F811
+    dialog = open_form(invoicing)
+    shown = inputs_of(dialog["value"]["card"]["content"])
+    issued, due = date.fromisoformat(shown["invoice_date"]), date.fromisoformat(shown["due_date"])
+    terms = due - issued  # Acme's terms in Xero, else xero.due_days
+    later = issued + timedelta(days=5)
+    again = invoicing.submit(invoicing.rita, dialog, {"invoice_date": later.isoformat()}, action=1).json()["task"]
+    assert inputs_of(again["value"]["card"]["content"])["due_date"] == (later + terms).isoformat()
+    own = later + timedelta(days=60)  # the person's own due date stays when the invoice date moves again
+    mine = invoicing.submit(invoicing.rita, again, {"due_date": own.isoformat()}, action=1).json()["task"]
+    moved = invoicing.submit(invoicing.rita, mine, {"invoice_date": issued.isoformat()}, action=1).json()["task"]
+    assert inputs_of(moved["value"]["card"]["content"])["due_date"] == own.isoformat()
+    assert invoicing.submit(invoicing.rita, moved).json()["task"]["type"] == "message"
+    [created] = xero_invoices(invoicing.world, ACME_EXPANSION.name)
+    assert own.isoformat() in str(created["DueDate"])
 
 
 def test_add_and_remove_lines_in_the_dialog(invoicing: InvoicingWorld) -> None:  # noqa: F811

@@ -4,7 +4,9 @@ stand-in and both sandboxes."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -177,6 +179,42 @@ def test_picker_type_ahead_then_the_form(invoicing_bot: RunningBot) -> None:
     due = block(form, "invoice_due_date")["element"]["initial_date"]
     from datetime import date
     assert (date.fromisoformat(due) - date.fromisoformat(issued)).days == 14
+
+
+def test_the_due_date_follows_the_contact_and_invoice_date_until_the_person_sets_it(invoicing_bot: RunningBot,
+                                                                                 world: World) -> None:
+    bot = invoicing_bot
+    state = bot.slack.state
+    days = timedelta(days=bot.paidup.config.xero.due_days)
+    form = slash(bot, "invoice Globex - UK rollout")
+    issued = date.fromisoformat(block(form, "invoice_date")["element"]["initial_date"])
+    assert block(form, "invoice_due_date")["element"]["initial_date"] == (issued + timedelta(days=14)).isoformat()
+
+    def change(values: dict[str, Any], action_id: str) -> View:
+        state.set_view_values(form.id, values)
+        click(bot, REP, action_id, view=state.open_view_for(REP))
+        return modal_after(bot, REP, form)
+
+    # a new contact from the Salesforce account has no terms in Xero: xero.due_days
+    form = change({"invoice_contact": {"contact": {"type": "static_select", **selected("new")}}}, "contact")
+    assert block(form, "invoice_due_date_1")["element"]["initial_date"] == (issued + days).isoformat()
+    assert "invoice_due_date" not in [b.get("block_id") for b in form.definition["blocks"]]
+    # a later invoice date moves it along
+    later = issued + timedelta(days=3)
+    form = change({"invoice_date": {"date": {"type": "datepicker", "selected_date": later.isoformat()}}}, "date")
+    assert block(form, "invoice_due_date_2")["element"]["initial_date"] == (later + days).isoformat()
+    # the person's own due date stays when the contact changes back to Globex (14 days)
+    own = later + timedelta(days=45)
+    state.set_view_values(form.id, {"invoice_due_date_2": {"due_date": {"type": "datepicker",
+                                                                         "selected_date": own.isoformat()}}})
+    globex = demo.XERO_CONTACT["globex"].id
+    form = change({"invoice_contact": {"contact": {"type": "static_select", **selected(globex)}}}, "contact")
+    assert block(form, "invoice_due_date_2")["element"]["initial_date"] == own.isoformat()
+    ack, _ = submit(bot, REP, form)
+    assert ack is not None and ack["response_action"] == "update", ack
+    [created] = xero_invoices(world, "Globex - UK rollout")
+    assert own.isoformat() in str(created["DueDate"])
+    assert created["ContactID"] == globex
 
 
 def test_live_total_add_and_remove_lines(invoicing_bot: RunningBot) -> None:
