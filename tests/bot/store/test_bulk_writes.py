@@ -32,6 +32,43 @@ def stored(db: Database) -> list[tuple]:
             XeroPayment.synced_at).order_by(XeroPayment.id))]
 
 
+def test_a_big_page_of_new_rows_is_stored_exactly(db: Database) -> None:
+    """On PostgreSQL a page of 100 rows or more goes in by COPY: every column type the sync writes
+    comes back as given (JSON, money, times, booleans, NULLs, text that needs escaping)."""
+    from bot.store.mirror import XeroContact, XeroInvoice, XeroInvoiceLine
+
+    contacts = [{"id": f"c-{n:04d}", "name": f"Tab\there, “quotes” \\ and\nnew line {n}", "name_key": f"k{n}",
+                 "contact_number": None if n % 2 else f"N{n}", "account_number": None, "email": None,
+                 "email_domain": None, "status": "ACTIVE", "default_currency": "USD",
+                 "sales_terms_days": n % 30 or None, "sales_terms_type": "DAYSAFTERBILLDATE", "is_customer": n % 3 == 0,
+                 "raw": {"addresses": [{"City": "Zürich", "n": n}]}, "updated_at_xero": T0, "synced_at": T0}
+                for n in range(150)]
+    payments = [payment(n) for n in range(1, 151)]
+    with db.session() as s:
+        insert_rows(s, XeroContact.__table__, contacts)
+        insert_rows(s, XeroPayment.__table__, payments)
+        s.execute(XeroContact.__table__.insert(), [{**contacts[0], "id": "x-0001"}])  # an id that sorts after
+        s.add(XeroInvoice(id="i-1", number="INV-1", contact_id="c-0001", status="AUTHORISED", currency="USD"))
+        s.flush()
+        insert_rows(s, XeroInvoiceLine.__table__, [
+            {"invoice_id": "i-1", "position": n, "line_item_id": None, "description": "d", "quantity": Decimal("1.5"),
+             "unit_amount": Decimal("12.3456"), "discount_rate": None, "item_code": None, "account_code": "200",
+             "tax_type": None, "tax_amount": Decimal("1.23"), "line_amount": Decimal("18.52")} for n in range(120)])
+    with db.session() as s:
+        back = {c.id: c for c in s.scalars(select(XeroContact))}
+        lines = s.scalars(select(XeroInvoiceLine).order_by(XeroInvoiceLine.position)).all()
+        assert len(back) == 151 and len(lines) == 120 and len({line.id for line in lines}) == 120
+        assert lines[7].unit_amount == Decimal("12.3456") and lines[7].quantity == Decimal("1.5")
+        for row in contacts:
+            got = back[row["id"]]
+            assert (got.name, got.contact_number, got.sales_terms_days, got.is_customer, got.raw,
+                    got.updated_at_xero) == (row["name"], row["contact_number"], row["sales_terms_days"],
+                                             row["is_customer"], row["raw"], T0)
+    assert stored(db) == [tuple(p[k] for k in ("id", "invoice_id", "date", "amount", "currency", "reference", "status",
+                                                "payment_type", "updated_at_xero", "synced_at"))
+                          for p in sorted(payments, key=lambda p: str(p["id"]))]
+
+
 def test_update_rows_writes_what_the_orms_bulk_update_writes(db: Database, tmp_path) -> None:
     later = datetime(2026, 11, 2, 10, 0, 0, 123000, tzinfo=UTC)
     changes = [
