@@ -39,10 +39,10 @@ from bot.store.tokens import DatabaseTokenStore, SecretBox
 from bot.sync.service import SyncService
 from bot.sync.webhooks import WebhookWorker, XeroWebhookInbox
 from bot.web import SlackEndpoint, TeamsEndpoint, XeroConnectPages, create_web_app, mirror_health
+from handlers.common.desks import OverdueDesk, StatusDesk
 from handlers.slack.alerts.delivery import SlackAlertDelivery
-from handlers.slack.answers.overdue import OverdueDesk, slack_profile_lookup
+from handlers.slack.answers.overdue import slack_profile_lookup
 from handlers.slack.answers.report import ReportDesk, SlackReportPoster
-from handlers.slack.answers.status import StatusDesk
 from handlers.slack.invoicing.notifier import SlackInvoiceNotifier, SlackUsergroups
 from integrations import salesforce as sf
 from integrations.salesforce.auth import ClientCredentialsAuth as SalesforceClientCredentials

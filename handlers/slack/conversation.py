@@ -3,9 +3,10 @@ not-yet notice, or the plugged-in answer (see ``dispatch``)."""
 
 from __future__ import annotations
 
+from handlers.common.dispatch import decide, not_available
+from handlers.common.questions import Question
 from handlers.slack.blocks.help import help_blocks, help_text
-from handlers.slack.dispatch import answerable, decide, not_available
-from handlers.slack.questions import Question
+from handlers.slack.dispatch import answerable
 from handlers.slack.replies import Reply
 from handlers.slack.services import SlackServices
 

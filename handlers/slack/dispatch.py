@@ -1,98 +1,31 @@
-"""Which answer a question asks for (`/paidup` text, a DM, a mention), and the table where the
-bot's services plug in.
-
-The intent parser (``bot.domain.intents``) reads the text; each kind of intent has a route naming
-the bot service it needs (``Paidup.<service>``) and an ``answer`` function ``(service, question)
--> Reply`` that calls it once and renders the result with ``blocks/`` (``question.intent`` is the
-typed intent). While either is missing the person gets the help and a plain sentence that the
-answer is not available yet (never made-up data). To plug an answer in: write the answer function
-in its own module under ``handlers/slack/answers/`` and set it in ``ROUTES`` (``SlackServices.routes``
-defaults to it; tests pass their own).
-
-    /paidup | help                  → help
-    /paidup acme | status acme      → status        has Acme paid? / did Globex pay INV-0042?
-    /paidup INV-0042                → status        (invoice number)
-    /paidup overdue [mine|all]      → overdue       overdue for me
-    /paidup invoice [deal]          → invoice
-    /paidup health                  → health
-    /paidup report [me|team|all] [this month|last month|quarter|YYYY-MM] → report   report for last month
-    /paidup hepl | overdeu          → help, "I don't know the sub-command" (a near miss is a typo)
-    hi | ???                        → help, "I didn't understand"
+"""Slack's answers for the routes of ``handlers.common.dispatch``: each ``answer`` function
+``(service, question) -> Reply`` calls the route's bot service once and renders the result with
+``blocks/`` (``question.intent`` is the typed intent). While either is missing the person gets the
+help and a plain sentence that the answer is not available yet (never made-up data). To plug an
+answer in: write the answer function in its own module under ``handlers/slack/answers/`` and set it
+in ``ANSWERS`` (``SlackServices.routes`` defaults to ``ROUTES``; tests pass their own).
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
 
-from bot.domain.intents import (
-    HealthIntent,
-    HelpIntent,
-    InvoiceIntent,
-    OverdueIntent,
-    ReportIntent,
-    StatusIntent,
-    UnknownIntent,
-)
+from handlers.common import dispatch
+from handlers.common.dispatch import Decision, Route
+from handlers.common.questions import Question
 from handlers.slack.answers.health import answer_health
 from handlers.slack.answers.invoice import answer_invoice
 from handlers.slack.answers.overdue import answer_overdue
 from handlers.slack.answers.report import answer_report
 from handlers.slack.answers.status import answer_status
-from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
 
 Answer = Callable[[object, Question], Reply]
 
-
-@dataclass(frozen=True)
-class Route:
-    name: str  # what the person asked for, in words ("status", "overdue", ...)
-    service: str  # the attribute of Paidup that answers it
-    answer: Answer | None = None  # None until the answer is built
-
-
-ROUTES: dict[str, Route] = {
-    "status": Route("status", "status_desk", answer_status),
-    "overdue": Route("overdue", "overdue_desk", answer_overdue),
-    "invoice": Route("invoice", "invoicing", answer_invoice),
-    "health": Route("health", "health_report", answer_health),
-    "report": Route("report", "report_desk", answer_report),
-}
-ROUTE_OF_INTENT: dict[type, str] = {StatusIntent: "status", OverdueIntent: "overdue", InvoiceIntent: "invoice",
-                                    HealthIntent: "health", ReportIntent: "report"}
-SUB_COMMANDS = ("status", "overdue", "invoice", "health", "report", "help")
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What to do with a question: show help (with an optional notice) or answer through a route."""
-
-    route: Route | None
-    question: Question
-    notice: str | None = None
-
-
-def decide(question: Question, routes: Mapping[str, Route] = ROUTES) -> Decision:
-    """Pure and fast (runs before the ack): pick the route for ``question``."""
-    word = question.single_word
-    if word and word not in SUB_COMMANDS and difflib.get_close_matches(word, SUB_COMMANDS, n=1, cutoff=0.75):
-        return Decision(None, question, f"I don't know the sub-command `{word}`. Here is what I can do:")
-    intent = question.intent
-    if isinstance(intent, HelpIntent):
-        return Decision(None, question)
-    if isinstance(intent, UnknownIntent):
-        return Decision(None, question, "I didn't understand that. Here is what I can answer:")
-    route = routes.get(ROUTE_OF_INTENT.get(type(intent), ""))
-    if route is None:
-        return Decision(None, question, "I can't answer that yet. Here is what I can answer:")
-    return Decision(route, question)
-
-
-def not_available(route: Route) -> str:
-    return (f"The *{route.name}* answer is not available yet in this version of Paidup, "
-            "so I can't answer that. Here is what you can try meanwhile:")
+ANSWERS: dict[str, Answer] = {"status": answer_status, "overdue": answer_overdue, "invoice": answer_invoice,
+                              "health": answer_health, "report": answer_report}
+ROUTES: dict[str, Route] = {name: replace(route, answer=ANSWERS.get(name)) for name, route in dispatch.ROUTES.items()}
 
 
 def answerable(decision: Decision, find: Callable[[str], object | None]) -> tuple[Answer, object] | None:

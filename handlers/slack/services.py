@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from handlers.slack.dispatch import ROUTES, Route
+from handlers.common.dispatch import Route
+from handlers.slack.dispatch import ROUTES
 from handlers.slack.replies import Visibility
 
 

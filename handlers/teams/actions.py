@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from handlers.slack.answers.status import StatusDesk
+from handlers.common.desks import StatusDesk
 from handlers.teams.alert_actions import (
     ignore_failure,
     promise_to_pay,

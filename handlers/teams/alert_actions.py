@@ -11,7 +11,7 @@ from typing import Any
 from bot.config import ConfigError
 from bot.services.alerts import AlertService, FailureOutcome
 from bot.services.alerts.follow_ups import FollowUpRefused
-from handlers.slack.alerts.remind_when_paid import watched_text
+from handlers.common.status_text import watched_text
 from handlers.teams.cards.alerts import failure_card
 from handlers.teams.cards.common import CardReply
 from handlers.teams.invoicing.cards import humanise

@@ -1,5 +1,5 @@
 """A question in a chat or an @mention → one service call → a card. Which answer a text asks for
-is decided exactly as in Slack (``handlers.slack.dispatch.decide`` over ``bot.domain.intents``);
+is decided exactly as in Slack (``handlers.common.dispatch.decide`` over ``bot.domain.intents``);
 the services are the same ``Paidup`` properties; only the rendering is Teams'.
 
     "has Acme paid?" | "status acme" | "acme"   → status card, pick-one card, or not found
@@ -18,11 +18,9 @@ from datetime import UTC, datetime
 
 from bot.domain.intents import OverdueIntent, StatusIntent
 from bot.services.status import StatusReply
-from handlers.slack.answers.health import HealthSource
-from handlers.slack.answers.overdue import OverdueDesk
-from handlers.slack.answers.status import StatusDesk
-from handlers.slack.dispatch import decide, not_available
-from handlers.slack.questions import Question
+from handlers.common.desks import HealthSource, OverdueDesk, StatusDesk
+from handlers.common.dispatch import decide, not_available
+from handlers.common.questions import Question
 from handlers.teams.alert_actions import alerts_in_teams
 from handlers.teams.cards.accounts import choice_reply, not_found_reply
 from handlers.teams.cards.common import CardReply

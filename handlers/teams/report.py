@@ -27,8 +27,8 @@ from bot.services.alerts.port import MessageRef
 from bot.services.people import PeopleService, UserMapping
 from bot.services.reports import PeriodError, Report, ReportService
 from bot.services.reports.charts import Chart, report_charts
-from handlers.slack.answers.overdue import UNMAPPED
-from handlers.slack.questions import Question
+from handlers.common.overdue_text import UNMAPPED
+from handlers.common.questions import Question
 from handlers.teams.cards.common import CardReply
 from handlers.teams.cards.report import report_reply
 from handlers.teams.proactive import ProactiveSender

@@ -9,7 +9,8 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from handlers.slack.answers.status import StatusDesk, card_reply
+from handlers.common.desks import StatusDesk
+from handlers.slack.answers.status import card_reply
 from handlers.slack.blocks.help import not_available_text
 from handlers.slack.services import SlackServices
 

@@ -9,8 +9,9 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.services.status import StatusAnswer, StatusService
+from handlers.common.desks import StatusDesk
 from handlers.slack.actions.pick_account import GONE
-from handlers.slack.answers.status import StatusDesk, card_reply
+from handlers.slack.answers.status import card_reply
 from handlers.slack.blocks.help import not_available_text
 from handlers.slack.blocks.status import SHARE_ACTION
 from handlers.slack.services import SlackServices

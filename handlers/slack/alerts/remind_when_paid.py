@@ -9,20 +9,12 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.services.alerts.follow_ups import FollowUpRefused
+from handlers.common.status_text import watched_text
 from handlers.slack.alerts.common import alert_service, clicker, tell
 from handlers.slack.blocks.status import REMIND_ACTION, mrkdwn_escape
 from handlers.slack.services import SlackServices
 
 ACTION = REMIND_ACTION
-
-
-def watched_text(numbers: list[str], already_paid: list[str]) -> str:
-    if not numbers:
-        return "Nothing to watch: " + (f"{', '.join(already_paid)} is already paid." if already_paid
-                                       else "no open invoices on this card.")
-    listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
-    return (f"I'll DM you when {listed} {'is' if len(numbers) == 1 else 'are'} paid (each payment, with what "
-            "remains).")
 
 
 def remind_when_paid(services: SlackServices) -> Callable[..., None]:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Protocol, runtime_checkable
-
-from bot.services.health import Health
-from handlers.slack.blocks.health import health_blocks, health_text
-from handlers.slack.questions import Question
+from handlers.common.desks import HealthSource
+from handlers.common.health_text import health_text
+from handlers.common.questions import Question
+from handlers.slack.blocks.health import health_blocks
 from handlers.slack.replies import Reply
-
-
-@runtime_checkable
-class HealthSource(Protocol):
-    """What ``bot.app.HealthReport`` offers (named here so handlers never import the composition root)."""
-
-    stale_after: timedelta
-    clock: Callable[[], datetime]
-
-    def check(self) -> Health: ...
 
 
 def answer_health(service: object, question: Question) -> Reply:

@@ -5,10 +5,10 @@ so the answer is one button that opens the invoice form (the picker, narrowed to
 from __future__ import annotations
 
 from bot.domain.intents import InvoiceIntent
+from handlers.common.questions import Question
 from handlers.slack.blocks.status import mrkdwn_escape
 from handlers.slack.invoicing import ids
 from handlers.slack.invoicing.modal import plain
-from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
 
 

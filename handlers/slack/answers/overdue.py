@@ -4,37 +4,18 @@ user to a Salesforce user by email (``PeopleService``, with Slack's users.info a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.intents import OverdueIntent
-from bot.services.overdue import OverdueService
-from bot.services.people import ChatProfile, PeopleService, ProfileLookup, UserMapping
-from handlers.slack.blocks.overdue import overdue_blocks, overdue_text
-from handlers.slack.questions import Question
+from bot.services.people import ChatProfile, ProfileLookup, UserMapping
+from handlers.common.desks import OverdueDesk
+from handlers.common.overdue_text import UNMAPPED, overdue_text
+from handlers.common.questions import Question
+from handlers.slack.blocks.overdue import overdue_blocks
 from handlers.slack.replies import Reply
-
-UNMAPPED = {
-    "no_email": "Slack doesn't share your email address with Paidup (the app needs the users:read.email scope), "
-                "so I can't tell which Salesforce user you are.",
-    "no_match": "No Salesforce user has your Slack email address ({email}), so I can't tell which invoices are "
-                "yours.",
-    "several": "Several active Salesforce users share your email address ({email}); ask an admin to fix that.",
-    "inactive": "The Salesforce user with your email address ({email}) is inactive.",
-}
-
-
-@dataclass(frozen=True)
-class OverdueDesk:
-    """What the overdue answer needs: the overdue list, who the asker is in Salesforce, and how to
-    ask Slack for a user's profile. Built by the composition root (``Paidup.overdue_desk``)."""
-
-    overdue: OverdueService
-    people: PeopleService
-    lookup: ProfileLookup
 
 
 def slack_profile_lookup(client: Callable[[], WebClient]) -> ProfileLookup:

@@ -27,9 +27,10 @@ from bot.services.alerts.port import MessageRef
 from bot.services.people import PeopleService, ProfileLookup
 from bot.services.reports import PeriodError, Report, ReportService
 from bot.services.reports.charts import Chart, report_charts
-from handlers.slack.answers.overdue import UNMAPPED
-from handlers.slack.blocks.report import refused_text, report_blocks, report_text
-from handlers.slack.questions import Question
+from handlers.common.overdue_text import UNMAPPED
+from handlers.common.questions import Question
+from handlers.common.report_text import report_text
+from handlers.slack.blocks.report import refused_text, report_blocks
 from handlers.slack.replies import Reply, Visibility
 
 log = logging.getLogger(__name__)

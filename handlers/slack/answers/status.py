@@ -3,29 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.domain.intents import StatusIntent
-from bot.services.status import StatusAnswer, StatusReply, StatusService
+from bot.services.status import StatusAnswer, StatusReply
+from handlers.common.desks import StatusDesk
+from handlers.common.questions import Question
 from handlers.slack.blocks.accounts import choice_blocks, choice_text, not_found_blocks, not_found_text
 from handlers.slack.blocks.status import status_blocks, status_text
-from handlers.slack.questions import Question
 from handlers.slack.replies import Reply
-
-
-def no_salesforce_url() -> str | None:
-    return None
-
-
-@dataclass(frozen=True)
-class StatusDesk:
-    """What the status card needs: the status service, and the Salesforce org's URL for the account
-    link (None before the first Salesforce sign-in). Built by the composition root (``Paidup.status_desk``)."""
-
-    status: StatusService
-    salesforce_url: Callable[[], str | None] = field(default=no_salesforce_url)
 
 
 def card_reply(answer: StatusAnswer, salesforce_url: str | None, *, shared_by: str | None = None) -> Reply:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services.resolution import Resolution
-from handlers.slack.blocks.status import BUTTON_TEXT_MAX, cut, mrkdwn_escape
+from handlers.common.text import cut
+from handlers.slack.blocks.status import BUTTON_TEXT_MAX, mrkdwn_escape
 
 PICK_ACTION = "pick_account"
 QUERY_SHOWN_MAX = 80

@@ -8,25 +8,17 @@ from typing import Any
 
 from bot.services.alerts.follow_ups import FollowUp
 from bot.services.alerts.port import FailedRecordAlert, PaymentNotice, SourceOutage
+from handlers.common.alert_text import REASONS, failure_headline, payment_headline
+from handlers.common.text import SOURCE_NAMES, cut
 from handlers.slack.blocks.digest import SlackMessage
-from handlers.slack.blocks.status import cut, mrkdwn_escape
+from handlers.slack.blocks.status import mrkdwn_escape
 
 RETRY_ACTION, IGNORE_ACTION = "sync_failure_retry", "sync_failure_ignore"
 PROMISE_VIEW, PROMISE_BLOCK, PROMISE_DATE = "overdue_promise", "promise_date", "pay_by"
-SOURCE_NAMES = {"xero": "Xero", "salesforce": "Salesforce"}
-REASONS = {"watch": "You asked to be reminded when it is paid.", "owner": "You own it in Salesforce.", "channel": ""}
 
 
 def _when(at: datetime | None) -> str:
     return at.strftime("%Y-%m-%d %H:%M UTC") if at else "an unknown time"
-
-
-def payment_headline(notice: PaymentNotice) -> str:
-    """"Acme paid INV-0042: $5,000.00 USD — fully paid" (or what remains)."""
-    number = notice.invoice_number or "an invoice"
-    rest = "fully paid" if notice.fully_paid else f"{notice.remaining.formatted()} {notice.remaining.currency} remains"
-    return (f"{notice.account_name or 'A customer'} paid {number}: {notice.amount.formatted()} "
-            f"{notice.amount.currency} — {rest}")
 
 
 def payment_message(notice: PaymentNotice) -> SlackMessage:
@@ -41,13 +33,6 @@ def payment_message(notice: PaymentNotice) -> SlackMessage:
         {"type": "section", "block_id": "payment_notice", "text": {"type": "mrkdwn", "text": f"{icon} {shown}"}},
         {"type": "context", "block_id": "payment_context",
          "elements": [{"type": "mrkdwn", "text": cut(". ".join(c for c in context if c).rstrip("."), 3000) + "."}]}])
-
-
-def failure_headline(alert: FailedRecordAlert) -> str:
-    source = SOURCE_NAMES.get(alert.source, alert.source)
-    entity = alert.entity.rstrip("s").replace("_", " ")
-    state = {"open": "does not sync", "resolved": "syncs again", "ignored": "is ignored"}[alert.state]
-    return f"{source} {entity} {alert.record} {state}"
 
 
 def failure_message(alert: FailedRecordAlert) -> SlackMessage:

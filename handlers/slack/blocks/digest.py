@@ -17,7 +17,9 @@ from typing import Any
 
 from bot.services.alerts.port import AllClear, OverdueDigest
 from bot.services.overdue import OverdueInvoice, OwnerOverdue
-from handlers.slack.blocks.status import HEADER_MAX, cut, money_list, mrkdwn_escape
+from handlers.common.overdue_text import digest_text, title
+from handlers.common.text import cut, money_list
+from handlers.slack.blocks.status import mrkdwn_escape
 
 FOLLOW_UP_ACTION = "overdue_follow_up"
 SNOOZE, PROMISE = "snooze", "promise"
@@ -58,12 +60,6 @@ def owner_block(group: OwnerOverdue, n: int) -> dict[str, Any]:
                                           f"{money_list(group.totals)}")
 
 
-def title(digest: OverdueDigest) -> str:
-    day = digest.today.strftime("%a %-d %b %Y")
-    who = f"Your overdue invoices ({digest.owner_name})" if digest.owner_name else "Overdue invoices"
-    return cut(f"{who} · {day}", HEADER_MAX)
-
-
 def summary_blocks(digest: OverdueDigest) -> list[dict[str, Any]]:
     report = digest.report
     count = f"*{report.count} overdue invoice{'s' if report.count != 1 else ''}*: {money_list(report.totals)}"
@@ -80,10 +76,6 @@ def summary_blocks(digest: OverdueDigest) -> list[dict[str, Any]]:
             {"type": "section", "block_id": "overdue_summary", "text": {"type": "mrkdwn", "text": count},
              "fields": fields},
             {"type": "context", "block_id": "overdue_notes", "elements": [{"type": "mrkdwn", "text": " ".join(notes)}]}]
-
-
-def digest_text(digest: OverdueDigest) -> str:
-    return f"{title(digest)}: {digest.report.count} invoices, {money_list(digest.report.totals)}"
 
 
 def _items(digest: OverdueDigest) -> list[tuple[str, OwnerOverdue | OverdueInvoice]]:

@@ -7,22 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.services.health import Health, SourceHealth
-from handlers.slack.blocks.status import cut, minutes_ago, mrkdwn_escape
+from handlers.common.health_text import is_stale, quota_text
+from handlers.common.text import SOURCE_NAMES, cut, minutes_ago
+from handlers.slack.blocks.status import mrkdwn_escape
 
-SOURCE_NAMES = {"xero": "Xero", "salesforce": "Salesforce"}
 ERROR_SHOWN_MAX = 300
 DUPLICATES_SHOWN = 5
-
-
-def is_stale(source: SourceHealth, now: datetime, stale_after: timedelta) -> bool:
-    return source.last_success is None or now - source.last_success > stale_after
-
-
-def quota_text(quota: dict[str, int]) -> str:
-    if not quota:
-        return "quota: not reported yet"
-    return "quota left: " + ", ".join(f"{k.replace('_remaining', '').replace('_', ' ')} {v:,}"
-                                      for k, v in sorted(quota.items()))
 
 
 def source_text(source: SourceHealth, now: datetime, stale_after: timedelta) -> str:
@@ -52,13 +42,6 @@ def linking_text(report: Health) -> str:
         lines.append(f"• {len(report.stuck_drafts)} invoice draft{'s' if len(report.stuck_drafts) != 1 else ''} "
                      "waiting for over an hour")
     return cut("*Linking*\n" + "\n".join(lines), 3000)
-
-
-def health_text(report: Health, now: datetime, stale_after: timedelta) -> str:
-    bad = [s for s in report.sources if is_stale(s, now, stale_after) or s.open_failures or s.last_error]
-    if not bad:
-        return "Paidup health: both sources synced recently, no open failures."
-    return "Paidup health: attention needed for " + ", ".join(SOURCE_NAMES.get(s.source, s.source) for s in bad) + "."
 
 
 def health_blocks(report: Health, now: datetime, stale_after: timedelta) -> list[dict[str, Any]]:

@@ -8,22 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.home import HomeData, Listed, UninvoicedDeal, WaitingDraft
-from handlers.slack.answers.overdue import UNMAPPED
+from handlers.common.overdue_text import UNMAPPED
+from handlers.common.text import HEADER_MAX, SOURCE_NAMES, cut, minutes_ago, money_list
 from handlers.slack.blocks.help import help_blocks
 from handlers.slack.blocks.overdue import overdue_line
-from handlers.slack.blocks.status import (
-    CREATE_INVOICE_ACTION,
-    HEADER_MAX,
-    SECTION_MAX,
-    cut,
-    minutes_ago,
-    money_list,
-    mrkdwn_escape,
-)
+from handlers.slack.blocks.status import CREATE_INVOICE_ACTION, SECTION_MAX, mrkdwn_escape
 
 BLOCKS_MAX = 100
 INVOICE_BUTTONS = 3
-SOURCE_NAMES = {"salesforce": "Salesforce", "xero": "Xero"}
 
 
 def home_view(command: str, home: HomeData | None = None, now: datetime | None = None) -> dict[str, Any]:

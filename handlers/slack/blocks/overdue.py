@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.aging import days_overdue_words
-from bot.services.overdue import BucketTotal, OverdueInvoice, OverdueReport, OwnerOverdue
-from handlers.slack.blocks.status import HEADER_MAX, cut, minutes_ago, money_list, mrkdwn_escape
+from bot.services.overdue import OverdueInvoice, OverdueReport, OwnerOverdue
+from handlers.common.overdue_text import buckets_line, overdue_title
+from handlers.common.text import cut, minutes_ago, money_list
+from handlers.slack.blocks.status import mrkdwn_escape
 
 GROUPS_SHOWN = 10
 LINES_PER_GROUP_MAX = 10
@@ -21,11 +23,6 @@ def overdue_line(invoice: OverdueInvoice) -> str:
     linked = f"<{invoice.xero_url}|{number}>" if invoice.xero_url else number
     return (f"• {linked} {mrkdwn_escape(cut(invoice.account_name, 60))}: {invoice.amount_due.formatted()} "
             f"{invoice.amount_due.currency}, {days_overdue_words(invoice.days_overdue)}")
-
-
-def buckets_line(buckets: list[BucketTotal]) -> str:
-    return " · ".join(f"{b.label} days: {b.count}" + (f" ({money_list(b.totals)})" if b.count else "")
-                      for b in buckets)
 
 
 def group_text(group: OwnerOverdue, lines: int) -> str:
@@ -45,18 +42,6 @@ def group_texts(groups: list[OwnerOverdue]) -> list[str]:
         if sum(len(t) for t in texts) <= CHARACTER_BUDGET or lines == 0:
             return texts
     return []
-
-
-def overdue_title(report: OverdueReport, who: str | None) -> str:
-    if report.scope == "mine":
-        return cut(f"Overdue for {who}" if who else "Your overdue invoices", HEADER_MAX)
-    return "Overdue invoices, everyone"
-
-
-def overdue_text(report: OverdueReport, who: str | None = None) -> str:
-    if not report.count:
-        return f"{overdue_title(report, who)}: nothing overdue."
-    return f"{overdue_title(report, who)}: {report.count} invoices, {money_list(report.totals)}"
 
 
 def overdue_blocks(report: OverdueReport, now: datetime, who: str | None = None) -> list[dict[str, Any]]:

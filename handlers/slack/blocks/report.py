@@ -4,25 +4,14 @@ across currencies (the base-currency line says it is a conversion at Xero's rate
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from bot.domain.money import Money
-from bot.services.reports.service import CurrencyFigures, OwnerFigures, Report
-from handlers.slack.blocks.status import HEADER_MAX, cut, minutes_ago, money_list, mrkdwn_escape
-
-OWNERS_SHOWN = 12
-SECTION_MAX = 2900
-
-
-def amount(value: Decimal, currency: str) -> str:
-    return f"{Money(currency, value).formatted()} {currency}"
-
-
-def report_title(report: Report) -> str:
-    return cut(f"Report for {report.subject}: {report.period.label}", HEADER_MAX)
+from bot.services.reports.service import CurrencyFigures, Report
+from handlers.common.report_text import OWNERS_SHOWN, SECTION_MAX, amount, base_text, owner_line, report_title
+from handlers.common.text import cut, minutes_ago
+from handlers.slack.blocks.status import mrkdwn_escape
 
 
 def currency_text(c: CurrencyFigures) -> str:
@@ -40,20 +29,13 @@ def currency_text(c: CurrencyFigures) -> str:
             f"Revenue at risk: {risk}")
 
 
-def owner_line(owner: OwnerFigures, bold: Callable[[str], str] = lambda name: f"*{mrkdwn_escape(name)}*") -> str:
-    """One owner's won · invoiced · collected · overdue, each a list over currencies; ``bold`` marks up
-    (and escapes) the name for the chat it goes to: Slack mrkdwn here, Teams' markdown in its card."""
-    def listed(index: int) -> str:
-        values = [Money(line.currency, (line.closed_won, line.invoiced, line.collected, line.overdue)[index])
-                  for line in owner.lines]
-        return money_list([m for m in values if m.amount]) if any(m.amount for m in values) else "–"
-
-    return (f"{bold(cut(owner.name, 60))}: won {listed(0)} · invoiced {listed(1)} · "
-            f"collected {listed(2)} · overdue {listed(3)}")
+def bold(name: str) -> str:
+    """An owner's name in bold, as mrkdwn shows it as typed (``owner_line``'s markup in Slack)."""
+    return f"*{mrkdwn_escape(name)}*"
 
 
 def owners_text(report: Report) -> str:
-    lines = [owner_line(o) for o in report.owners[:OWNERS_SHOWN]]
+    lines = [owner_line(o, bold) for o in report.owners[:OWNERS_SHOWN]]
     if len(report.owners) > OWNERS_SHOWN:
         lines.append(f"…and {len(report.owners) - OWNERS_SHOWN} more owners")
     return cut("*By owner*\n" + "\n".join(lines), SECTION_MAX)
@@ -77,27 +59,6 @@ def uninvoiced_text(report: Report) -> str:
     if total > len(lines):
         lines.append(f"…{total - len(lines)} more in the totals above")
     return cut("*Closed-won, not invoiced yet* (waiting longest first)\n" + "\n".join(lines), SECTION_MAX)
-
-
-def base_text(report: Report) -> str:
-    base = report.base
-    if base is None:
-        return report.base_note or ""
-    c = base.currency
-    text = (f"In {c} at each invoice's Xero rate: invoiced {amount(base.invoiced, c)}, collected "
-            f"{amount(base.collected, c)}, receivables {amount(base.receivable, c)}")
-    if base.unrated_invoices:
-        text += (f" (leaves out {base.unrated_invoices} invoices in {', '.join(base.unrated_currencies)} "
-                 "with no rate)")
-    return text
-
-
-def report_text(report: Report) -> str:
-    """The notification text: the title and receivables per currency."""
-    if report.empty:
-        return f"{report_title(report)}: nothing to report."
-    due = money_list([Money(c.currency, c.receivable) for c in report.currencies])
-    return f"{report_title(report)}: receivables {due}"
 
 
 def report_blocks(report: Report, now: datetime, charts_note: str | None = None) -> list[dict[str, Any]]:

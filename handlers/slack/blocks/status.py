@@ -11,42 +11,21 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.aging import days_overdue_words
-from bot.domain.money import Money
 from bot.services.account_ledger import InvoiceSummary, PaymentSummary
 from bot.services.status import StatusAnswer
+from handlers.common.status_text import INVOICE_LINES_MAX, remind_value
+from handlers.common.text import HEADER_MAX, cut, minutes_ago, money_list
 
 SHARE_ACTION = "share_status"
 CREATE_INVOICE_ACTION = "create_invoice"
 REMIND_ACTION = "remind_when_paid"
-HEADER_MAX = 150
 SECTION_MAX = 3000
-INVOICE_LINES_MAX = 10
 BUTTON_TEXT_MAX = 75
-
-
-def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def mrkdwn_escape(text: str) -> str:
     """Text from the mirror shown as-is in mrkdwn (no accidental links, mentions or formatting)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def money_list(amounts: list[Money]) -> str:
-    """"$6,350.00 USD + £4,800.00 GBP": every amount with its currency, never added across currencies."""
-    return " + ".join(f"{m.formatted()} {m.currency}" for m in amounts) if amounts else "nothing"
-
-
-def minutes_ago(as_of: datetime | None, now: datetime) -> str:
-    if as_of is None:
-        return "never synced"
-    minutes = max(int((now - as_of).total_seconds() // 60), 0)
-    if minutes < 1:
-        return "as of just now"
-    if minutes < 120:
-        return f"as of {minutes} min ago"
-    return f"as of {minutes // 60} h ago"
 
 
 def freshness_line(answer: StatusAnswer, now: datetime) -> str:
@@ -131,15 +110,6 @@ def action_buttons(answer: StatusAnswer) -> list[dict[str, Any]]:
     buttons.append({"type": "button", "action_id": SHARE_ACTION, "value": share_value(answer),
                     "text": {"type": "plain_text", "text": "Share in channel"}})
     return buttons
-
-
-def remind_value(answer: StatusAnswer) -> str:
-    """The invoices "Remind me when paid" watches: the one asked about if it is open, else the
-    card's open invoices (comma-separated ids); empty when nothing is open."""
-    asked = answer.asked_invoice
-    if asked is not None and asked.status == "AUTHORISED" and asked.amount_due.amount > 0:
-        return asked.invoice_id
-    return ",".join(i.invoice_id for i in answer.open_invoices[:INVOICE_LINES_MAX] if i.amount_due.amount > 0)
 
 
 def status_text(answer: StatusAnswer) -> str:

@@ -11,9 +11,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from handlers.common.dispatch import decide, not_available
+from handlers.common.questions import Question
 from handlers.slack.conversation import help_reply
-from handlers.slack.dispatch import answerable, decide, not_available
-from handlers.slack.questions import Question
+from handlers.slack.dispatch import answerable
 from handlers.slack.replies import Reply
 from handlers.slack.services import SlackServices
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from handlers.common.questions import Question
 from handlers.slack.conversation import answer_question
-from handlers.slack.questions import Question
 from handlers.slack.services import SlackServices
 
 

@@ -20,10 +20,9 @@ from microsoft_teams.cards import (
 )
 
 from bot.services.alerts.port import AllClear, FailedRecordAlert, OverdueDigest, PaymentNotice, SourceOutage
-from handlers.slack.blocks.alerts import REASONS, SOURCE_NAMES, failure_headline, payment_headline
-from handlers.slack.blocks.digest import digest_text, title
-from handlers.slack.blocks.overdue import buckets_line
-from handlers.slack.blocks.status import money_list
+from handlers.common.alert_text import REASONS, failure_headline, payment_headline
+from handlers.common.overdue_text import buckets_line, digest_text, title
+from handlers.common.text import SOURCE_NAMES, money_list
 from handlers.teams.cards.common import CardReply, card_content, cut, plain, submit_fallback
 from handlers.teams.cards.overdue import overdue_line
 

@@ -9,8 +9,8 @@ from typing import Any
 from microsoft_teams.cards import AdaptiveCard, Fact, FactSet, TextBlock
 
 from bot.services.health import Health, SourceHealth
-from handlers.slack.blocks.health import SOURCE_NAMES, health_text, is_stale, quota_text
-from handlers.slack.blocks.status import minutes_ago
+from handlers.common.health_text import health_text, is_stale, quota_text
+from handlers.common.text import SOURCE_NAMES, minutes_ago
 from handlers.teams.cards.common import CardReply, card_content, cut, plain
 
 ERROR_SHOWN_MAX = 300

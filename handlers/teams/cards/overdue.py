@@ -10,8 +10,8 @@ from microsoft_teams.cards import AdaptiveCard, TextBlock
 
 from bot.domain.aging import days_overdue_words
 from bot.services.overdue import OverdueInvoice, OverdueReport, OwnerOverdue
-from handlers.slack.blocks.overdue import buckets_line, overdue_text, overdue_title
-from handlers.slack.blocks.status import minutes_ago, money_list
+from handlers.common.overdue_text import buckets_line, overdue_text, overdue_title
+from handlers.common.text import minutes_ago, money_list
 from handlers.teams.cards.common import CardReply, card_content, cut, plain
 
 GROUPS_SHOWN = 10

@@ -19,7 +19,7 @@ from PIL import Image
 from bot.domain.money import Money
 from bot.services.reports.charts import Chart
 from bot.services.reports.service import CurrencyFigures, OwnerFigures, Report
-from handlers.slack.blocks.report import (
+from handlers.common.report_text import (
     OWNERS_SHOWN,
     SECTION_MAX,
     amount,
@@ -27,8 +27,8 @@ from handlers.slack.blocks.report import (
     report_text,
     report_title,
 )
-from handlers.slack.blocks.report import owner_line as slack_owner_line
-from handlers.slack.blocks.status import minutes_ago
+from handlers.common.report_text import owner_line as common_owner_line
+from handlers.common.text import minutes_ago
 from handlers.teams.cards.common import CardReply, InlineImage, card_content, cut, plain
 
 CURRENCIES_SHOWN = 10  # with OWNERS_SHOWN and SECTION_MAX a section: the card stays under 28 KB
@@ -60,7 +60,7 @@ def currency_facts(c: CurrencyFigures) -> FactSet:
 
 
 def owner_line(owner: OwnerFigures) -> str:
-    return slack_owner_line(owner, bold=lambda name: f"**{plain(name)}**")
+    return common_owner_line(owner, bold=lambda name: f"**{plain(name)}**")
 
 
 def _heading(text: str) -> TextBlock:

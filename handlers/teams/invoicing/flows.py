@@ -21,7 +21,7 @@ from bot.services.invoicing import InvoiceInput, InvoicingService, LineInput
 from bot.services.invoicing.form import MAX_LINES
 from bot.services.invoicing.service import FormOutcome
 from bot.services.people import ProfileLookup
-from handlers.slack.questions import Question
+from handlers.common.questions import Question
 from handlers.teams.cards.common import CardReply
 from handlers.teams.invoicing.cards import (
     EDIT_TASK,

@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bot.chat.answer_lane import ANSWERS_AT_ONCE, AnswerLane, GatedAck
 from bot.chat.slack_app import build_slack_app, slack_endpoint
-from handlers.slack.dispatch import ROUTES, Route
-from handlers.slack.questions import Question
+from handlers.common.dispatch import Route
+from handlers.common.questions import Question
+from handlers.slack.dispatch import ROUTES
 from handlers.slack.replies import Reply
 from handlers.slack.services import SlackServices
 from integrations.loopback import LoopbackServer

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.services.health import Health, SourceHealth
 from bot.sync.linking import Duplicate
-from handlers.slack.blocks.health import health_blocks, health_text
+from handlers.common.health_text import health_text
+from handlers.slack.blocks.health import health_blocks
 from integrations.slack_sandbox import check_message_blocks
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

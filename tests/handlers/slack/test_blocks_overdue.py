@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from bot.domain.money import Money
 from bot.services.overdue import BucketTotal, OverdueInvoice, OverdueReport, OwnerOverdue
-from handlers.slack.blocks.overdue import overdue_blocks, overdue_text
+from handlers.common.overdue_text import overdue_text
+from handlers.slack.blocks.overdue import overdue_blocks
 from integrations.slack_sandbox import check_message_blocks
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

@@ -11,8 +11,9 @@ from bot.domain.money import Money
 from bot.services.account_ledger import InvoiceSummary, PaymentSummary, UninvoicedDeal
 from bot.services.resolution import AccountRef, Resolution
 from bot.services.status import StatusAnswer
+from handlers.common.text import money_list
 from handlers.slack.blocks.accounts import choice_blocks, not_found_blocks
-from handlers.slack.blocks.status import money_list, status_blocks, status_text
+from handlers.slack.blocks.status import status_blocks, status_text
 from integrations.slack_sandbox import check_message_blocks
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

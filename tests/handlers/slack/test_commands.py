@@ -8,8 +8,9 @@ from typing import Any
 
 from bot.chat.slack_app import build_slack_app, slack_endpoint
 from bot.domain.intents import StatusIntent
-from handlers.slack.dispatch import ROUTES, Route, decide
-from handlers.slack.questions import Question
+from handlers.common.dispatch import Route, decide
+from handlers.common.questions import Question
+from handlers.slack.dispatch import ROUTES
 from handlers.slack.replies import Reply
 from handlers.slack.services import SlackServices
 from integrations.loopback import LoopbackServer
@@ -69,7 +70,7 @@ def test_questions_are_routed_by_their_intent() -> None:
         decision = decide(Question.parse("U1", "C1", text))
         return decision.route.name if decision.route else None
 
-    status = decide(Question.parse("U1", "C1", "status O'Brien &amp; Sons"))
+    status = decide(Question.parse("U1", "C1", "status O'Brien &amp; Sons"), ROUTES)
     assert status.route == ROUTES["status"] and status.question.intent == StatusIntent("O'Brien & Sons")
     assert decide(Question.parse("U1", "C1", "INV-0042")).question.intent == StatusIntent("", "INV-0042")
     assert [route_of(t) for t in ("overdue all", "has Acme paid?", "invoice acme", "health", "overdeu", "hi", "")] \
