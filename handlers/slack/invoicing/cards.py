@@ -8,7 +8,8 @@ from typing import Any
 from bot.domain.money import format_money
 from bot.services.invoicing import DraftSummary
 from bot.services.invoicing import states as st
-from handlers.slack.blocks.status import cut, mrkdwn_escape
+from handlers.common.text import cut
+from handlers.slack.blocks.status import mrkdwn_escape
 from handlers.slack.invoicing import ids
 from handlers.slack.invoicing.modal import decimal_text, draft_link, plain
 

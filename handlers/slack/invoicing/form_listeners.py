@@ -20,7 +20,8 @@ from bot.services.invoicing import FieldError, FormOutcome, InvoiceInput, Invoic
 from handlers.slack.blocks.help import not_available_text
 from handlers.slack.invoicing import ids
 from handlers.slack.invoicing.listeners import invoicing, lookup_for, user_of
-from handlers.slack.invoicing.modal import FormMeta, done_view, form_view, message_view, with_form_errors, working_view
+from handlers.slack.invoicing.meta import FormMeta
+from handlers.slack.invoicing.modal import done_view, form_view, message_view, with_form_errors, working_view
 from handlers.slack.invoicing.state import entered_input
 from handlers.slack.services import SlackServices
 

@@ -25,16 +25,12 @@ from bot.services.invoicing import (
     InvoicingService,
 )
 from bot.services.people import ProfileLookup
+from handlers.common.questions import Question
 from handlers.slack.answers.overdue import slack_profile_lookup
 from handlers.slack.blocks.help import not_available_text
 from handlers.slack.invoicing import ids
-from handlers.slack.invoicing.modal import (
-    FormMeta,
-    form_view,
-    message_view,
-    picker_view,
-)
-from handlers.slack.questions import Question
+from handlers.slack.invoicing.meta import FormMeta
+from handlers.slack.invoicing.modal import form_view, message_view, picker_view
 from handlers.slack.services import SlackServices
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.services.invoicing import InvoiceInput, LineInput
 from handlers.slack.invoicing import ids
-from handlers.slack.invoicing.modal import FormMeta
+from handlers.slack.invoicing.meta import FormMeta
 
 
 def _value(values: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from typing import Any
 from microsoft_teams.cards import AdaptiveCard, ExecuteAction, TextBlock
 
 from bot.services.resolution import Resolution
-from handlers.teams.cards.common import CardReply, card_content, cut, plain, submit_fallback
+from handlers.common.text import cut
+from handlers.teams.cards.common import CardReply, card_content, plain, submit_fallback
 
 PICK_VERB = "pick_account"
 QUERY_SHOWN_MAX = 80

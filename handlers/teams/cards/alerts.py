@@ -22,8 +22,8 @@ from microsoft_teams.cards import (
 from bot.services.alerts.port import AllClear, FailedRecordAlert, OverdueDigest, PaymentNotice, SourceOutage
 from handlers.common.alert_text import REASONS, failure_headline, payment_headline
 from handlers.common.overdue_text import buckets_line, digest_text, title
-from handlers.common.text import SOURCE_NAMES, money_list
-from handlers.teams.cards.common import CardReply, card_content, cut, plain, submit_fallback
+from handlers.common.text import SOURCE_NAMES, cut, money_list
+from handlers.teams.cards.common import CardReply, card_content, plain, submit_fallback
 from handlers.teams.cards.overdue import overdue_line
 
 RETRY_VERB, IGNORE_VERB = "sync_failure_retry", "sync_failure_ignore"

@@ -20,10 +20,6 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
-def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def card_content(card: AdaptiveCard) -> dict[str, Any]:
     return card.model_dump(exclude_none=True, by_alias=True)
 

@@ -10,8 +10,8 @@ from microsoft_teams.cards import AdaptiveCard, Fact, FactSet, TextBlock
 
 from bot.services.health import Health, SourceHealth
 from handlers.common.health_text import health_text, is_stale, quota_text
-from handlers.common.text import SOURCE_NAMES, minutes_ago
-from handlers.teams.cards.common import CardReply, card_content, cut, plain
+from handlers.common.text import SOURCE_NAMES, cut, minutes_ago
+from handlers.teams.cards.common import CardReply, card_content, plain
 
 ERROR_SHOWN_MAX = 300
 DUPLICATES_SHOWN = 5

@@ -11,8 +11,8 @@ from microsoft_teams.cards import AdaptiveCard, TextBlock
 from bot.domain.aging import days_overdue_words
 from bot.services.overdue import OverdueInvoice, OverdueReport, OwnerOverdue
 from handlers.common.overdue_text import buckets_line, overdue_text, overdue_title
-from handlers.common.text import minutes_ago, money_list
-from handlers.teams.cards.common import CardReply, card_content, cut, plain
+from handlers.common.text import cut, minutes_ago, money_list
+from handlers.teams.cards.common import CardReply, card_content, plain
 
 GROUPS_SHOWN = 10
 LINES_PER_GROUP = 5  # Teams refuses messages over 28 KB: a few lines per owner, then "…and N more"

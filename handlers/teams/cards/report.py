@@ -28,8 +28,8 @@ from handlers.common.report_text import (
     report_title,
 )
 from handlers.common.report_text import owner_line as common_owner_line
-from handlers.common.text import minutes_ago
-from handlers.teams.cards.common import CardReply, InlineImage, card_content, cut, plain
+from handlers.common.text import cut, minutes_ago
+from handlers.teams.cards.common import CardReply, InlineImage, card_content, plain
 
 CURRENCIES_SHOWN = 10  # with OWNERS_SHOWN and SECTION_MAX a section: the card stays under 28 KB
 IMAGE_MAX_PX = 1024  # Teams shows inline images within 1024 × 1024 px, under 1 MB (PNG, JPEG or GIF)

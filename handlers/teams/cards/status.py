@@ -13,8 +13,8 @@ from bot.domain.aging import days_overdue_words
 from bot.services.account_ledger import InvoiceSummary, PaymentSummary
 from bot.services.status import StatusAnswer
 from handlers.common.status_text import remind_value
-from handlers.common.text import minutes_ago, money_list
-from handlers.teams.cards.common import CardReply, card_content, cut, plain
+from handlers.common.text import cut, minutes_ago, money_list
+from handlers.teams.cards.common import CardReply, card_content, plain
 from handlers.teams.invoicing.cards import NEW_TASK, task_button
 
 TITLE_MAX = 150

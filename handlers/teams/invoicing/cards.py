@@ -21,7 +21,8 @@ from microsoft_teams.cards import (
 from bot.domain.money import format_money
 from bot.services.invoicing import DraftSummary, Picker
 from bot.services.invoicing import states as st
-from handlers.teams.cards.common import CardReply, card_content, cut, plain
+from handlers.common.text import cut
+from handlers.teams.cards.common import CardReply, card_content, plain
 
 NameOf = Callable[[str], str]  # a chat user id → a name people know
 APPROVE_VERB, REJECT_VERB = "approve_draft", "reject_draft"

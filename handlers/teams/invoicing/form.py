@@ -24,7 +24,8 @@ from microsoft_teams.cards import (
 from bot.domain.money import format_money
 from bot.services.invoicing import FieldError, InvoiceForm, InvoiceInput, LineInput
 from bot.services.invoicing.form import MAX_LINES
-from handlers.teams.cards.common import ADAPTIVE_CARD, card_content, cut, plain
+from handlers.common.text import cut
+from handlers.teams.cards.common import ADAPTIVE_CARD, card_content, plain
 from handlers.teams.invoicing.cards import SUBMIT_TASK
 
 PRICE_TASK, ADD_LINE_TASK, REMOVE_LINE_TASK = "price_invoice", "add_invoice_line", "remove_invoice_line"
